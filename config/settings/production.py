@@ -1,0 +1,31 @@
+"""Production: PostgreSQL, secrets from the environment, refuses insecure configuration."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, SECRET_KEY
+from .checks import production_settings_check
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "") not in ("", "0", "false", "False")
+SWC_REQUIRE_MFA = os.environ.get("SWC_REQUIRE_MFA", "true").lower() not in ("0", "false", "no")
+
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 63072000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-swc-session"
+CSRF_COOKIE_NAME = "__Host-swc-csrf"
+SWC_NOTIFICATION_BACKEND = os.environ.get(
+    "SWC_NOTIFICATION_BACKEND", "swc.notifications.backends.NotifyBackend"
+)
+
+
+production_settings_check(
+    debug=DEBUG,
+    secret_key=SECRET_KEY,
+    engine=DATABASES["default"]["ENGINE"],
+    require_mfa=SWC_REQUIRE_MFA,
+)

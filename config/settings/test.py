@@ -1,0 +1,17 @@
+"""Settings for pytest: same database choice as base (DATABASE_URL selects PostgreSQL)."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, database_from_environment
+
+DEBUG = False
+DATABASES = {"default": database_from_environment(BASE_DIR / "var" / "test.sqlite3")}
+DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SWC_NOTIFICATION_BACKEND = "swc.notifications.backends.LocalBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None

@@ -1,0 +1,28 @@
+"""Fixtures shared by every test: signed-in clients for each role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from swc.organisations.models import User
+from swc.organisations.tests.factories import confirmed_device
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    """A test client signed in as ``user`` with two-factor already verified."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        device = confirmed_device(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return make

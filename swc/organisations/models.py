@@ -1,0 +1,141 @@
+"""Organisations, the people in them, and the roles they hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from swc.core.models import TimestampedModel
+
+
+class OrganisationKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    SECURE_HOME = "secure_home", "Secure children's home"
+    UNIT = "unit", "Secure Welfare Coordination Unit"
+    ANALYST_BODY = "analyst_body", "Analyst body"
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", "Referrer"
+    HOME_MANAGER = "home_manager", "Home manager"
+    COORDINATOR = "coordinator", "Coordinator"
+    UNIT_MANAGER = "unit_manager", "Unit manager"
+    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", "Administrator"
+
+
+class Organisation(TimestampedModel):
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name"], name="organisation_unique_name_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "North East", "North East"
+    NORTH_WEST = "North West", "North West"
+    YORKSHIRE = "Yorkshire and The Humber", "Yorkshire and The Humber"
+    EAST_MIDLANDS = "East Midlands", "East Midlands"
+    WEST_MIDLANDS = "West Midlands", "West Midlands"
+    EAST = "East of England", "East of England"
+    LONDON = "London", "London"
+    SOUTH_EAST = "South East", "South East"
+    SOUTH_WEST = "South West", "South West"
+
+
+class LocalAuthority(models.Model):
+    """An English local authority with children's services (reference data)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="local_authority"
+    )
+    dfe_la_code = models.CharField(max_length=3, unique=True)
+    gss_code = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=200)
+    official_name = models.CharField(max_length=200)
+    region = models.CharField(max_length=40, choices=Region.choices)
+    la_type = models.CharField(max_length=40)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.dfe_la_code})"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Identified by email; roles come from memberships."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=32, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Membership(TimestampedModel):
+    """A person's role in an organisation. The policy decides what each role may do."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.organisation}"

@@ -1,0 +1,61 @@
+"""Navigation per role: each link shows only to those the policy lets use it.
+
+Entries whose page does not exist (yet) are skipped, so features add their
+page and the link appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from swc.organisations.policy import user_can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    action: str
+
+
+NAVIGATION = [
+    NavItem("Home", "web:start", "start.view"),
+    NavItem("Referrals", "referrals:list", "referral.view"),
+    NavItem("Triage queue", "referrals:triage", "referral.triage"),
+    NavItem("Vacancies", "register:board", "vacancy_board.view"),
+    NavItem("Our register", "register:own", "register.update"),
+    NavItem("Declarations", "register:declarations", "register.confirmations.view"),
+    NavItem("Allocation", "matching:allocation", "allocation.propose"),
+    NavItem("Reports", "reporting:index", "report.view_aggregates"),
+    NavItem("Notifications", "notifications:outbox", "outbox.view"),
+    NavItem("Audit", "audit:search", "audit.view"),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = getattr(request, "user", None)
+    if (
+        user is None
+        or not user.is_authenticated
+        or not getattr(user, "is_verified", lambda: False)()
+    ):
+        return []
+    items = []
+    for item in NAVIGATION:
+        if not user_can(user, item.action):
+            continue
+        try:
+            href = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {
+                "label": item.label,
+                "href": href,
+                "active": (request.path.startswith(href) and href != "/") or request.path == href,
+            }
+        )
+    return items

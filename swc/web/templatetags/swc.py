@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from swc.organisations.policy import user_can as policy_user_can
+
+register = template.Library()
+
+
+@register.simple_tag
+def optional_url(name: str, *args: Any) -> str:
+    """The URL of a page, or an empty string when that page does not exist."""
+    try:
+        return reverse(name, args=args or None)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def can(context: template.Context, action: str, obj: Any = None) -> bool:
+    """``{% can "referral.edit" referral as may_edit %}`` – asks the one policy."""
+    request = context.get("request")
+    return bool(request and policy_user_can(request.user, action, obj))

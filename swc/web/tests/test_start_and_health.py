@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.db.utils import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from swc.organisations.models import Role
+from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_referrer_start_page_shows_own_authority_and_nothing_of_another(client_for) -> None:
+    hampshire = LocalAuthorityFactory(name="Hampshire", dfe_la_code="850")
+    leeds = LocalAuthorityFactory(name="Leeds", dfe_la_code="383")
+    referrer = user_with_role(Role.REFERRER, hampshire.organisation)
+    user_with_role(Role.REFERRER, leeds.organisation)
+    page = client_for(referrer).get(reverse("web:start")).content.decode()
+    assert "Hampshire" in page
+    assert "850" in page
+    assert "Leeds" not in page
+    assert "383" not in page
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_has_a_start_page_naming_the_role(client_for, role: Role) -> None:
+    response = client_for(user_with_role(role)).get(reverse("web:start"))
+    assert response.status_code == 200
+    assert role.label in response.content.decode()
+
+
+def test_healthz_is_200_with_the_database() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_without_the_database() -> None:
+    with mock.patch("swc.web.views.public.connection.cursor", side_effect=OperationalError("down")):
+        response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_unknown_page_is_a_govuk_404() -> None:
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -1,0 +1,85 @@
+"""Production settings refuse to start with an insecure configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.checks import production_settings_check
+
+GOOD = {
+    "debug": False,
+    "secret_key": "k" * 64,
+    "engine": "django.db.backends.postgresql",
+    "require_mfa": True,
+}
+
+
+def test_a_safe_configuration_is_accepted() -> None:
+    production_settings_check(**GOOD)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"debug": True}, "DEBUG must be off"),
+        ({"secret_key": "insecure-development-key-not-for-production"}, "DJANGO_SECRET_KEY"),
+        ({"secret_key": "short"}, "DJANGO_SECRET_KEY"),
+        ({"engine": "django.db.backends.sqlite3"}, "needs PostgreSQL"),
+        ({"require_mfa": False}, "two-factor sign-in cannot be switched off"),
+    ],
+)
+def test_each_insecure_setting_is_refused(change: dict, message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        production_settings_check(**{**GOOD, **change})
+
+
+def _start_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_starting_with_default_secret_and_sqlite_fails() -> None:
+    result = _start_production({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "needs PostgreSQL" in result.stderr
+
+
+def test_starting_with_a_proper_configuration_passes_check_deploy() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "p" * 30 + "Q7r!x9#" * 5,
+            "DATABASE_URL": "postgres://swc@127.0.0.1:1/swc",
+            "ALLOWED_HOSTS": "swc.example.gov.uk",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_relaxing_mfa_in_production_fails() -> None:
+    result = _start_production(
+        {
+            "DJANGO_SECRET_KEY": "s" * 64,
+            "DATABASE_URL": "postgres://swc@127.0.0.1:1/swc",
+            "SWC_REQUIRE_MFA": "false",
+        }
+    )
+    assert result.returncode != 0
+    assert "two-factor sign-in cannot be switched off" in result.stderr
