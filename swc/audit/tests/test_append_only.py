@@ -42,7 +42,10 @@ def test_postgresql_refuses_raw_updates_and_deletes() -> None:
         "UPDATE audit_auditevent SET action = 'view' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, action=AuditAction.SIGN_IN_FAILED).exists()
