@@ -60,7 +60,11 @@ def test_starting_with_a_proper_configuration_passes_check_deploy() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env={
-            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+            },
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "p" * 30 + "Q7r!x9#" * 5,
             "DATABASE_URL": "postgres://swc@127.0.0.1:1/swc",

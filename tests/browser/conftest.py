@@ -70,7 +70,7 @@ class BrowserSession:
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         self.page.get_by_label("Security code").fill(f"{totp.token():06d}")
         self.page.get_by_role("button", name="Continue").click()
-        self.page.wait_for_load_state()
+        self.page.wait_for_url(lambda url: "/sign-in/" not in url)
 
     def assert_accessible(self) -> None:
         """No axe-core WCAG 2.2 A/AA violations and no console errors on the current page."""

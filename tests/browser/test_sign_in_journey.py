@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from swc.organisations.models import Role
 from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_role
@@ -14,8 +15,8 @@ def test_sign_in_page_is_accessible_and_errors_use_the_govuk_pattern(web) -> Non
     web.assert_accessible()
     page.get_by_role("button", name="Continue").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert "Enter your email address" in summary.inner_text()
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter your email address")
     assert page.title().startswith("Error: ")
     # The summary's link moves focus to the field with the problem.
     summary.get_by_role("link", name="Enter your email address").click()
@@ -28,7 +29,7 @@ def test_a_referrer_signs_in_with_two_factor_and_sees_their_start_page(web) -> N
     user = user_with_role(Role.REFERRER, authority.organisation, full_name="Sam Social-Worker")
     web.sign_in(user)
     page = web.page
-    assert page.get_by_role("heading", level=1).inner_text() == "Secure Welfare Coordination"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Secure Welfare Coordination")
     assert "Hampshire" in page.locator("main").inner_text()
     assert "Signed in as Sam Social-Worker" in page.inner_text("body")
     web.assert_accessible()
@@ -55,7 +56,7 @@ def test_first_sign_in_shows_the_authenticator_set_up_page_accessibly(web) -> No
     page.get_by_label("Password", exact=True).fill("correct horse battery staple")
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/sign-in/security-code/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Set up your authenticator app"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
     assert page.get_by_role(
         "img", name="QR code to add this account to an authenticator app"
     ).is_visible()
