@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "swc.core",
@@ -205,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Referrals, vacancies and national data for secure welfare placements.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc are served from our own static files (no CDN, CSP-friendly).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {
@@ -224,6 +229,8 @@ SWC_OFFICE_HOURS = {
 }
 
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+# GOV.UK Notify template ids, one per message kind, from the environment in production.
+SWC_NOTIFY_TEMPLATES: dict[str, str] = {}
 SWC_NOTIFICATION_BACKEND = os.environ.get(
     "SWC_NOTIFICATION_BACKEND", "swc.notifications.backends.LocalBackend"
 )
