@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "swc.core.middleware.NoStoreForSignedInMiddleware",
+    "swc.core.middleware.ServiceErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

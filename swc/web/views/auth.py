@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
+from swc.organisations.access import public
 from swc.organisations.mfa import (
     totp_device_for_enrolment,
     totp_provisioning_uri,
@@ -82,6 +83,7 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+@public
 @sensitive_post_parameters("password")
 def sign_in(request: HttpRequest) -> HttpResponse:
     if user_is_verified(request.user):
@@ -111,6 +113,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "auth/sign_in.html", {"form": form, "next": _safe_next(request)})
 
 
+@public
 def sign_in_mfa(request: HttpRequest) -> HttpResponse:
     """Second step: a TOTP code, or enrolment of an authenticator app on first sign-in."""
     user = request.user
@@ -156,6 +159,7 @@ def sign_in_mfa(request: HttpRequest) -> HttpResponse:
     return render(request, "auth/sign_in_mfa.html", context)
 
 
+@public
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -166,6 +170,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("web:signed-out")
 
 
+@public
 def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "auth/signed_out.html")
 

@@ -8,7 +8,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from swc.organisations.access import public
 
+
+@public
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
@@ -21,10 +24,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@public
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "start/accessibility.html")
 
 
+@public
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "start/privacy.html")
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from swc.organisations.access import requires
 from swc.organisations.selectors import start_page_summary_for
 
 
-@login_required
+@requires("start.view")
 def start(request: HttpRequest) -> HttpResponse:
     summary = start_page_summary_for(request.user)
     return render(request, "start/start.html", {"summary": summary})
