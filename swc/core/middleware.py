@@ -42,6 +42,10 @@ class ServiceErrorMiddleware:
         from .errors import NotPermitted, ServiceError
 
         if isinstance(exception, NotPermitted):
+            from swc.organisations.access import access_refused_record
+
+            if request.user.is_authenticated:
+                access_refused_record(request, "object")
             return render(request, "errors/404.html", status=404)
         if isinstance(exception, ServiceError):
             return render(request, "errors/400.html", {"message": exception.message}, status=400)

@@ -35,6 +35,7 @@ def requires(action: str) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user_can(request.user, action):
+                access_refused_record(request, action)
                 raise Http404()
             return view(request, *args, **kwargs)
 
@@ -42,6 +43,21 @@ def requires(action: str) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+def access_refused_record(request: HttpRequest, action: str) -> None:
+    """Every refused access is logged in the audit trail (ASVS V7.2.2)."""
+    from swc.audit.models import AuditAction
+    from swc.audit.services import audit_record
+
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ACCESS_REFUSED,
+        object_type="page",
+        object_id=request.path[:64],
+        request=request,
+        detail={"action": action},
+    )
 
 
 def public(view: View) -> View:

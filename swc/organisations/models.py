@@ -139,3 +139,17 @@ class Membership(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+
+class SignInAttempt(models.Model):
+    """One attempt to sign in to an account, kept briefly to rate-limit attempts.
+
+    The account is identified by a keyed hash of the email address, so this
+    table holds no personal data in clear.
+    """
+
+    account_digest = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_digest[:8]} at {self.at:%H:%M:%S}"

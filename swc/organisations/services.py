@@ -156,3 +156,42 @@ __all__ = [
     "user_create",
     "user_deactivate",
 ]
+
+
+SIGN_IN_ATTEMPTS_PER_MINUTE = 6
+
+
+def _account_digest(email: str) -> str:
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    return hmac.new(
+        settings.SECRET_KEY.encode(), email.strip().lower().encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def sign_in_attempt_allow(email: str) -> bool:
+    """Record an attempt to sign in to ``email``; False when it is over 6 in the last minute.
+
+    Counted in the database, so the limit holds across every web worker.
+    Successful and failed attempts both count (ASVS V2.2.1).
+    """
+    import datetime as dt
+
+    from swc.core import clock
+
+    from .models import SignInAttempt
+
+    now = clock.now()
+    digest = _account_digest(email)
+    with transaction.atomic():
+        SignInAttempt.objects.filter(at__lt=now - dt.timedelta(hours=1)).delete()
+        recent = SignInAttempt.objects.filter(
+            account_digest=digest, at__gte=now - dt.timedelta(minutes=1)
+        ).count()
+        if recent >= SIGN_IN_ATTEMPTS_PER_MINUTE:
+            return False
+        SignInAttempt.objects.create(account_digest=digest, at=now)
+    return True

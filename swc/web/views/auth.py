@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.organisations.access import public
+from swc.organisations.services import sign_in_attempt_allow
 from swc.organisations.mfa import (
     totp_device_for_enrolment,
     totp_provisioning_uri,
@@ -90,6 +91,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect("web:start")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not sign_in_attempt_allow(form.cleaned_data["email"]):
+            return lockout_response(request, None, {})
         user = authenticate(
             request,
             email=form.cleaned_data["email"].lower(),
