@@ -19,13 +19,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.organisations.access import public
-from swc.organisations.services import sign_in_attempt_allow
 from swc.organisations.mfa import (
     totp_device_for_enrolment,
     totp_provisioning_uri,
     totp_secret_base32,
     user_is_verified,
 )
+from swc.organisations.services import sign_in_attempt_allow
 
 from ..forms import GovukFormMixin
 
