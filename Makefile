@@ -54,7 +54,7 @@ run: migrate
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)  (a task worker runs beside it; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(MANAGE) db_worker --interval 1 > var/worker.log 2>&1 & \
+	  $(MANAGE) db_worker --interval 1 --no-reload > var/worker.log 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 # Debian packages the tests need: Chromium for browser tests, PostgreSQL 15 server.
