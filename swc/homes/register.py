@@ -1,0 +1,200 @@
+"""The vacancy register's hard rules, as pure functions (no ORM).
+
+A home declares, for one day, how many places are approved, staffed and
+usable, contracted to youth justice, and occupied. Everything else – how many
+welfare beds are free, whether a bed or a restriction may be offered – follows
+from these numbers, so it is worked out here and tested exhaustively.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import holidays
+
+from swc.referrals.vocabulary import HomeAccepts, Sex
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    """One day's declared numbers for one home."""
+
+    approved: int
+    staffed: int
+    youth_justice: int
+    occupied_welfare: int
+    occupied_youth_justice: int
+
+    @property
+    def occupied(self) -> int:
+        return self.occupied_welfare + self.occupied_youth_justice
+
+    @property
+    def welfare_staffed(self) -> int:
+        """Staffed places not contracted to youth justice: the welfare beds in use today."""
+        return max(self.staffed - self.youth_justice, 0)
+
+    @property
+    def welfare_free(self) -> int:
+        """Welfare beds staffed, not contracted to youth justice, and empty."""
+        return max(self.welfare_staffed - self.occupied_welfare, 0)
+
+    @property
+    def youth_justice_free(self) -> int:
+        return max(self.youth_justice - self.occupied_youth_justice, 0)
+
+
+@dataclass(frozen=True)
+class RegisterProblem:
+    field: str
+    message: str
+
+
+def register_problems(counts: RegisterCounts) -> list[RegisterProblem]:
+    """Every reason these numbers cannot be true at once (empty: they can).
+
+    The order of the checks is the order a home manager reads the form in.
+    """
+    problems: list[RegisterProblem] = []
+    for field, value in (
+        ("approved", counts.approved),
+        ("staffed", counts.staffed),
+        ("youth_justice", counts.youth_justice),
+        ("occupied_welfare", counts.occupied_welfare),
+        ("occupied_youth_justice", counts.occupied_youth_justice),
+    ):
+        if value < 0:
+            problems.append(RegisterProblem(field, "Enter a number of places of 0 or more"))
+    if problems:
+        return problems
+    if counts.staffed > counts.approved:
+        problems.append(
+            RegisterProblem(
+                "staffed",
+                f"Staffed places ({counts.staffed}) cannot be more than approved places "
+                f"({counts.approved})",
+            )
+        )
+    if counts.youth_justice > counts.staffed:
+        problems.append(
+            RegisterProblem(
+                "youth_justice",
+                f"Places contracted to youth justice ({counts.youth_justice}) cannot be more "
+                f"than staffed places ({counts.staffed})",
+            )
+        )
+    if counts.occupied > counts.staffed:
+        problems.append(
+            RegisterProblem(
+                "occupied_welfare",
+                f"Occupied places ({counts.occupied}) cannot be more than staffed places "
+                f"({counts.staffed})",
+            )
+        )
+    elif counts.occupied_youth_justice > counts.youth_justice:
+        problems.append(
+            RegisterProblem(
+                "occupied_youth_justice",
+                f"Youth justice places occupied ({counts.occupied_youth_justice}) cannot be "
+                f"more than places contracted to youth justice ({counts.youth_justice})",
+            )
+        )
+    elif counts.occupied_welfare > counts.welfare_staffed:
+        problems.append(
+            RegisterProblem(
+                "occupied_welfare",
+                f"Welfare places occupied ({counts.occupied_welfare}) cannot be more than "
+                f"staffed welfare places ({counts.welfare_staffed})",
+            )
+        )
+    return problems
+
+
+def vacancy_count_problem(counts: RegisterCounts, *, open_now: int, open_later: int) -> str | None:
+    """Why this many offered welfare beds do not fit the register (None: they fit).
+
+    ``open_now`` beds are free today, so each needs an empty staffed welfare
+    place; beds free from a later date may be occupied now (a child is about
+    to leave) but still need a staffed welfare place.
+    """
+    if open_now > counts.welfare_free:
+        return (
+            f"You have {counts.welfare_free} free welfare "
+            f"{'place' if counts.welfare_free == 1 else 'places'} today, so you cannot offer "
+            f"{open_now} beds from today"
+        )
+    if open_now + open_later > counts.welfare_staffed:
+        return (
+            f"You have {counts.welfare_staffed} staffed welfare places, so you cannot offer "
+            f"{open_now + open_later} beds"
+        )
+    return None
+
+
+def vacancy_date_problem(available_from: dt.date, today: dt.date) -> str | None:
+    """A vacancy cannot be dated in the past: a bed free 'since last week' is free today."""
+    if available_from < today:
+        return "The date the bed is free from must be today or in the future"
+    return None
+
+
+def restriction_problem(home_accepts: str, restriction_sex: str) -> str | None:
+    """A restriction may narrow a home's registration, never contradict it."""
+    if not restriction_sex:
+        return None
+    if not HomeAccepts.allows(home_accepts, restriction_sex):
+        label = "girls" if restriction_sex == Sex.FEMALE else "boys"
+        return (
+            f"This home is registered for {HomeAccepts(home_accepts).label.lower()}, "
+            f"so a bed cannot be for {label} only"
+        )
+    return None
+
+
+# --- working days -------------------------------------------------------------
+
+
+@cache
+def _england_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def working_day_is(day: dt.date) -> bool:
+    """Monday to Friday, not an England bank holiday: the days a home must confirm."""
+    return day.weekday() < 5 and day not in _england_holidays(day.year)
+
+
+def working_days_between(first: dt.date, last: dt.date) -> int:
+    """Working days in ``first`` .. ``last``, both included (0 when first > last)."""
+    count = 0
+    day = first
+    while day <= last:
+        if working_day_is(day):
+            count += 1
+        day += dt.timedelta(days=1)
+    return count
+
+
+def working_day_previous(day: dt.date) -> dt.date:
+    """The working day before ``day``."""
+    day -= dt.timedelta(days=1)
+    while not working_day_is(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+# --- distance ------------------------------------------------------------------
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance between two points, in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))

@@ -1,0 +1,417 @@
+"""Reads about homes, their register and their beds, always scoped by the policy.
+
+Lists are built in a constant number of queries, whatever the number of
+homes: the register for a day is "each home's latest declaration on or
+before that day", found with one correlated subquery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from swc.core import clock
+from swc.core.errors import NotPermitted
+from swc.organisations.models import LocalAuthority
+from swc.organisations.policy import ANY, principal_for, require, scopes_for, user_can
+from swc.referrals.vocabulary import HomeAccepts, NeedOrRisk
+
+from .models import (
+    HomeCommercialTerms,
+    HomeProfile,
+    RegisterDeclaration,
+    SecureHome,
+    Vacancy,
+    VacancyStatus,
+)
+from .register import distance_km, working_day_is, working_days_between
+
+# --- homes ----------------------------------------------------------------------------
+
+
+def home_for_manager(user: Any) -> SecureHome | None:
+    """The home whose register this user keeps (None: they keep none)."""
+    principal = principal_for(user)
+    if principal.organisation_id is None or not user_can(user, "register.update"):
+        return None
+    home = (
+        SecureHome.objects.select_related("profile")
+        .filter(organisation_id=principal.organisation_id)
+        .first()
+    )
+    if home is None or not user_can(user, "register.update", home):
+        return None
+    return home
+
+
+def home_get_for(user: Any, pk: int) -> SecureHome:
+    """One home, if the user may see it; ``NotPermitted`` (shown as 404) otherwise."""
+    home = (
+        SecureHome.objects.select_related("profile", "host_local_authority").filter(pk=pk).first()
+    )
+    if home is None:
+        raise NotPermitted()
+    require(user, "home.view", home)
+    return home
+
+
+def home_profile_of(home: SecureHome) -> HomeProfile | None:
+    """The home's profile, or None when its managers have not written one yet."""
+    try:
+        return home.profile
+    except HomeProfile.DoesNotExist:
+        return None
+
+
+# --- the price ------------------------------------------------------------------------
+
+
+class PriceSharing(Protocol):
+    """Something through which a price may be shared: an offer, later.
+
+    It names the home it concerns, and answers whether an organisation may
+    see that home's price through it (an offer to an LA's own referral).
+    """
+
+    home_id: int
+
+    def policy_is_shared_with(self, organisation_id: int) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _PriceAccess:
+    """What the policy is asked about: a home's price, seen directly or through ``via``."""
+
+    home: SecureHome
+    via: PriceSharing | None
+
+    @property
+    def policy_owner_id(self) -> int:
+        return self.home.organisation_id
+
+    def policy_is_shared_with(self, organisation_id: int) -> bool:
+        if self.via is None or self.via.home_id != self.home.pk:
+            return False
+        return bool(self.via.policy_is_shared_with(organisation_id))
+
+
+def home_price_for(
+    user: Any, home: SecureHome, *, via: PriceSharing | None = None
+) -> Decimal | None:
+    """The home's weekly welfare price, or None if unknown or not for this user to see.
+
+    The unit sees every price, a home its own, and (through ``via``, an offer
+    made to the LA's own referral) a local authority the price of that offer.
+    """
+    if not user_can(user, "home.view_price", _PriceAccess(home, via)):
+        return None
+    terms = HomeCommercialTerms.objects.filter(home=home).first()
+    return terms.weekly_price_welfare if terms else None
+
+
+def prices_visible_for_every_home(user: Any) -> bool:
+    """Whether lists may show every home's price: only the unit."""
+    return ANY in scopes_for(user, "home.view_price")
+
+
+# --- the register for a day -----------------------------------------------------------
+
+
+def _latest_declaration_ids(homes: QuerySet[SecureHome], day: dt.date) -> dict[int, int]:
+    latest = RegisterDeclaration.objects.filter(home=OuterRef("pk"), declared_on__lte=day).order_by(
+        "-declared_on", "-declared_at", "-id"
+    )
+    rows = homes.annotate(latest_id=Subquery(latest.values("id")[:1])).values_list(
+        "pk", "latest_id"
+    )
+    return {home_id: latest_id for home_id, latest_id in rows if latest_id is not None}
+
+
+def declarations_on(day: dt.date, homes: QuerySet[SecureHome] | None = None) -> dict[int, Any]:
+    """Each home's register on ``day``: {home id: its latest declaration on or before it}.
+
+    Two queries, whatever the number of homes. Reporting uses this for
+    occupancy and availability on any past day.
+    """
+    homes = homes if homes is not None else SecureHome.objects.all()
+    ids = _latest_declaration_ids(homes, day)
+    by_id = RegisterDeclaration.objects.in_bulk(list(ids.values()))
+    return {home_id: by_id[decl_id] for home_id, decl_id in ids.items()}
+
+
+@dataclass(frozen=True)
+class RegisterDayRow:
+    home: SecureHome
+    declaration: RegisterDeclaration | None
+
+
+def register_on_for(user: Any, day: dt.date) -> list[RegisterDayRow]:
+    """Every home's places as declared on ``day`` (latest declaration on or before it)."""
+    require(user, "vacancy_board.view")
+    homes = SecureHome.objects.all()
+    declarations = declarations_on(day, homes)
+    return [RegisterDayRow(home, declarations.get(home.pk)) for home in homes]
+
+
+def home_declarations_for(user: Any, home: SecureHome, *, limit: int = 20) -> list[Any]:
+    """A home's most recent declarations, newest first (its own managers and the unit)."""
+    if not (user_can(user, "register.update", home) or user_can(user, "home.edit", home)):
+        require(user, "register.confirmations.view", home)
+    return list(RegisterDeclaration.objects.filter(home=home)[:limit])
+
+
+# --- daily declarations ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnconfirmedHome:
+    home: SecureHome
+    last_declared_on: dt.date | None
+    last_declared_at: dt.datetime | None
+    working_days_missed: int
+
+
+def homes_unconfirmed_on(day: dt.date) -> list[UnconfirmedHome]:
+    """Homes that have not confirmed their register on ``day``, and since when.
+
+    Not scoped to a user: the notifications part calls it to publish
+    ``REGISTER_NOT_CONFIRMED``. On a day that is not a working day nobody
+    owes a confirmation, so the list is empty.
+    """
+    if not working_day_is(day):
+        return []
+    homes = SecureHome.objects.order_by("name")
+    declarations = declarations_on(day, homes)
+    unconfirmed = []
+    for home in homes:
+        latest = declarations.get(home.pk)
+        if latest is not None and latest.declared_on == day:
+            continue
+        missed = (
+            working_days_between(latest.declared_on + dt.timedelta(days=1), day)
+            if latest is not None
+            else None
+        )
+        unconfirmed.append(
+            UnconfirmedHome(
+                home=home,
+                last_declared_on=latest.declared_on if latest else None,
+                last_declared_at=latest.declared_at if latest else None,
+                working_days_missed=missed if missed is not None else 0,
+            )
+        )
+    # Longest silence first: a home that never declared, then the oldest declaration.
+    unconfirmed.sort(key=lambda u: (u.last_declared_on is not None, u.last_declared_on))
+    return unconfirmed
+
+
+def register_confirmations_for(user: Any, day: dt.date | None = None) -> list[UnconfirmedHome]:
+    """For the unit: homes not confirmed on ``day`` (today by default)."""
+    require(user, "register.confirmations.view")
+    return homes_unconfirmed_on(day or clock.today())
+
+
+# --- the national vacancy board -------------------------------------------------------
+
+
+BOARD_SORTS = {
+    "name": "Home name",
+    "distance": "Distance",
+    "free_now": "Free welfare beds now",
+    "soonest": "Soonest free bed",
+    "confirmed": "Last confirmed",
+}
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    local_authority_id: int | None = None
+    sex: str = ""
+    age: int | None = None
+    need: str = ""
+    free_only: bool = False
+    open_only: bool = False
+    sort: str = "name"
+
+
+@dataclass
+class BoardRow:
+    home: SecureHome
+    profile: HomeProfile | None
+    declaration: RegisterDeclaration | None
+    free_now: list[Vacancy] = field(default_factory=list)
+    free_later: list[Vacancy] = field(default_factory=list)
+    held: int = 0
+    distance_km: float | None = None
+    price: Decimal | None = None
+
+    @property
+    def admissions_open(self) -> bool:
+        return self.profile is None or self.profile.admissions_open
+
+    @property
+    def last_confirmed_at(self) -> dt.datetime | None:
+        return self.declaration.declared_at if self.declaration else None
+
+    @property
+    def soonest(self) -> dt.date | None:
+        beds = self.free_now or self.free_later
+        return beds[0].available_from if beds else None
+
+    @property
+    def restrictions(self) -> list[str]:
+        seen: list[str] = []
+        for bed in [*self.free_now, *self.free_later]:
+            text = bed.restriction or (
+                f"{bed.get_restriction_sex_display().lower()} only" if bed.restriction_sex else ""
+            )
+            if text and text not in seen:
+                seen.append(text)
+        return seen
+
+
+@dataclass
+class VacancyBoard:
+    rows: list[BoardRow]
+    local_authority: LocalAuthority | None
+    show_prices: bool
+    today: dt.date
+    filters: BoardFilters
+
+    @property
+    def free_now_total(self) -> int:
+        return sum(len(row.free_now) for row in self.rows)
+
+    @property
+    def free_later_total(self) -> int:
+        return sum(len(row.free_later) for row in self.rows)
+
+
+def _bed_suits(bed: Vacancy, sex: str) -> bool:
+    return not sex or not bed.restriction_sex or bed.restriction_sex == sex
+
+
+def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> VacancyBoard:
+    """The national vacancy board: every home, its free welfare beds now and soon.
+
+    Prices only for the unit. A constant number of queries, whatever the
+    number of homes. Distances are from ``filters.local_authority_id``, or
+    from a referrer's own authority when none is chosen.
+    """
+    require(user, "vacancy_board.view")
+    filters = filters or BoardFilters()
+    today = clock.today()
+    show_prices = prices_visible_for_every_home(user)
+
+    la_id = filters.local_authority_id
+    own_organisation_id = principal_for(user).organisation_id
+    if la_id is None and own_organisation_id is not None:
+        la_id = (
+            LocalAuthority.objects.filter(organisation_id=own_organisation_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    local_authority = LocalAuthority.objects.filter(pk=la_id).first() if la_id else None
+
+    homes = SecureHome.objects.select_related("profile").order_by("name")
+    if filters.age is not None:
+        homes = homes.filter(age_min__lte=filters.age, age_max__gte=filters.age)
+    if filters.sex:
+        homes = homes.filter(
+            accepts__in=[
+                value for value in HomeAccepts.values if HomeAccepts.allows(value, filters.sex)
+            ]
+        )
+    home_list = list(homes)
+    declarations = declarations_on(today, homes)
+    beds: dict[int, list[Vacancy]] = defaultdict(list)
+    held: dict[int, int] = defaultdict(int)
+    for bed in Vacancy.objects.filter(
+        home__in=homes, status__in=[VacancyStatus.FREE, VacancyStatus.HELD]
+    ).order_by("available_from", "pk"):
+        if bed.status == VacancyStatus.HELD:
+            held[bed.home_id] += 1
+        elif _bed_suits(bed, filters.sex):
+            beds[bed.home_id].append(bed)
+    prices: dict[int, Decimal] = {}
+    if show_prices:
+        prices = dict(
+            HomeCommercialTerms.objects.filter(home__in=homes).values_list(
+                "home_id", "weekly_price_welfare"
+            )
+        )
+
+    rows: list[BoardRow] = []
+    for home in home_list:
+        profile = home_profile_of(home)
+        if filters.need and profile is not None and filters.need in profile.risks_not_managed:
+            continue
+        row = BoardRow(
+            home=home,
+            profile=profile,
+            declaration=declarations.get(home.pk),
+            free_now=[b for b in beds[home.pk] if b.available_from <= today],
+            free_later=[b for b in beds[home.pk] if b.available_from > today],
+            held=held[home.pk] if show_prices else 0,
+            price=prices.get(home.pk),
+            distance_km=(
+                round(
+                    distance_km(
+                        local_authority.latitude,
+                        local_authority.longitude,
+                        home.latitude,
+                        home.longitude,
+                    )
+                )
+                if local_authority
+                else None
+            ),
+        )
+        if filters.free_only and not (row.free_now or row.free_later):
+            continue
+        if filters.open_only and not row.admissions_open:
+            continue
+        rows.append(row)
+    rows.sort(key=_board_sort_key(filters.sort))
+    return VacancyBoard(rows, local_authority, show_prices, today, filters)
+
+
+def _board_sort_key(sort: str) -> Any:
+    far = float("inf")
+    if sort == "distance":
+        return lambda r: (r.distance_km if r.distance_km is not None else far, r.home.name)
+    if sort == "free_now":
+        return lambda r: (-len(r.free_now), -len(r.free_later), r.home.name)
+    if sort == "soonest":
+        return lambda r: (r.soonest or dt.date.max, r.home.name)
+    if sort == "confirmed":
+        # Least recently confirmed first: those are the figures to doubt.
+        return lambda r: (
+            r.last_confirmed_at.timestamp() if r.last_confirmed_at else -far,
+            r.home.name,
+        )
+    return lambda r: r.home.name
+
+
+def need_label(code: str) -> str:
+    """The words for a need or risk code (codes stored in profiles)."""
+    try:
+        return str(NeedOrRisk(code).label)
+    except ValueError:
+        return code
+
+
+def home_open_vacancies_for(user: Any, home: SecureHome) -> list[Vacancy]:
+    """A home's beds on offer or held, soonest first (its managers and the unit)."""
+    if not user_can(user, "register.update", home):
+        require(user, "register.confirmations.view", home)
+    return list(
+        Vacancy.objects.filter(
+            home=home, status__in=[VacancyStatus.FREE, VacancyStatus.HELD]
+        ).order_by("available_from", "pk")
+    )
