@@ -156,11 +156,13 @@ def home_profile_update(
     contact_email: str = "",
     current_group_needs: list[str] | None = None,
     current_group_notes: str = "",
+    weekly_price_welfare: Decimal | None = None,
 ) -> HomeProfile:
     """Replace a home's profile: what it can support, what it cannot manage, admissions, contacts.
 
     Only that home's managers (or the unit manager) may; a suspension needs a
-    reason and an until-date that is not in the past.
+    reason and an until-date that is not in the past. A price, when given,
+    is set in the same transaction (see ``home_price_set``).
     """
     require(by, "home.edit", home)
     specialist_support = _codes_check(specialist_support, "specialist_support")
@@ -206,6 +208,8 @@ def home_profile_update(
         obj=profile,
         detail={"home_id": home.pk, "admissions": admissions},
     )
+    if weekly_price_welfare is not None:
+        home_price_set(home=home, by=by, weekly_price_welfare=weekly_price_welfare)
     return profile
 
 

@@ -1,0 +1,220 @@
+"""Forms for the vacancy register pages. They parse input; the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from swc.homes.models import AdmissionsStatus
+from swc.homes.register import RegisterCounts, register_problems
+from swc.homes.selectors import BOARD_SORTS, BoardFilters
+from swc.organisations.models import LocalAuthority
+from swc.referrals.vocabulary import NeedOrRisk, Sex
+
+from ..forms import GovukFormMixin
+
+DATE_FORMATS = ["%d %m %Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y"]
+DATE_HINT = "For example, 27 3 2026"
+
+
+def _places(label: str, hint: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=hint,
+        min_value=0,
+        max_value=500,
+        error_messages={
+            "required": f"Enter the number of {label.lower()}",
+            "invalid": f"{label} must be a whole number, like 4",
+            "min_value": f"{label} must be 0 or more",
+            "max_value": f"{label} must be 500 or fewer",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _date(label: str, *, required: bool, what: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=DATE_HINT,
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": f"Enter the date {what}",
+            "invalid": f"The date {what} must be a real date, like 27 3 2026",
+        },
+        widget=forms.DateInput(format="%d %m %Y"),
+    )
+
+
+class RegisterForm(GovukFormMixin, forms.Form):
+    approved = _places("Approved places", "As on your registration")
+    staffed = _places("Staffed places", "Places you have staff for and can use today")
+    youth_justice = _places(
+        "Places contracted to youth justice", "Staffed places under the Youth Custody contract"
+    )
+    occupied_welfare = _places("Welfare places occupied")
+    occupied_youth_justice = _places("Youth justice places occupied")
+    note = forms.CharField(
+        label="Note for the unit (optional)",
+        required=False,
+        max_length=500,
+        help_text="Do not name any child",
+        widget=forms.TextInput(),
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if not self.errors:
+            for problem in register_problems(self.counts()):
+                self.add_error(problem.field, problem.message)
+        return data
+
+    def counts(self) -> RegisterCounts:
+        data = self.cleaned_data
+        return RegisterCounts(
+            approved=data["approved"],
+            staffed=data["staffed"],
+            youth_justice=data["youth_justice"],
+            occupied_welfare=data["occupied_welfare"],
+            occupied_youth_justice=data["occupied_youth_justice"],
+        )
+
+
+class VacancyForm(GovukFormMixin, forms.Form):
+    available_from = _date("Free from", required=True, what="the bed is free from")
+    restriction_sex = forms.ChoiceField(
+        label="Who can the bed take?",
+        required=False,
+        choices=[("", "Anyone the home is registered for"), *Sex.choices],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select who the bed is for"},
+    )
+    restriction = forms.CharField(
+        label="Restriction (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, girls only for now, because of the current group",
+        widget=forms.TextInput(),
+    )
+
+
+def _needs(label: str, hint: str = "") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        help_text=hint,
+        required=False,
+        choices=NeedOrRisk.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select needs from the list"},
+    )
+
+
+class ProfileForm(GovukFormMixin, forms.Form):
+    specialist_support = _needs("Needs you have specialist support for")
+    risks_not_managed = _needs("Risks you cannot manage")
+    admissions = forms.ChoiceField(
+        label="Admissions",
+        choices=AdmissionsStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether admissions are open or suspended"},
+    )
+    admissions_suspended_reason = forms.CharField(
+        label="Why are admissions suspended?",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(),
+    )
+    admissions_suspended_until = _date(
+        "Suspended until (optional)", required=False, what="admissions are suspended until"
+    )
+    contact_name = forms.CharField(label="Contact name", required=False, max_length=200)
+    contact_phone = forms.CharField(label="Contact phone", required=False, max_length=32)
+    contact_email = forms.EmailField(
+        label="Contact email",
+        required=False,
+        error_messages={"invalid": "Enter an email address, like duty@home.example"},
+    )
+    current_group_needs = _needs(
+        "Needs present in the current group", "Matching reads this; name no child"
+    )
+    current_group_notes = forms.CharField(
+        label="The current group (optional)",
+        required=False,
+        max_length=2000,
+        help_text="For example, four boys aged 14 to 16. Do not name any child",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    weekly_price_welfare = forms.DecimalField(
+        label="Weekly price for a welfare placement (£)",
+        help_text="Only the coordination unit, your home, and an authority you make an "
+        "offer to can see it",
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the weekly price as a number, like 6850.00",
+            "min_value": "The weekly price must be £0 or more",
+            "max_digits": "The weekly price is too large",
+            "max_decimal_places": "Enter the weekly price in pounds and pence, like 6850.00",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class BoardFilterForm(GovukFormMixin, forms.Form):
+    local_authority = forms.ModelChoiceField(
+        label="Distance from",
+        required=False,
+        queryset=LocalAuthority.objects.order_by("name"),
+        empty_label="Your authority (or none)",
+    )
+    sex = forms.ChoiceField(
+        label="Can take", required=False, choices=[("", "Boys or girls"), *Sex.choices]
+    )
+    age = forms.IntegerField(
+        label="Age of the child",
+        required=False,
+        min_value=10,
+        max_value=17,
+        error_messages={
+            "invalid": "Age must be a whole number, like 14",
+            "min_value": "Secure children's homes take children aged 10 to 17",
+            "max_value": "Secure children's homes take children aged 10 to 17",
+        },
+    )
+    need = forms.ChoiceField(
+        label="Can manage",
+        required=False,
+        choices=[("", "Any need or risk"), *NeedOrRisk.choices],
+    )
+    free_only = forms.BooleanField(label="Only homes with a free bed", required=False)
+    open_only = forms.BooleanField(label="Only homes open to admissions", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(BOARD_SORTS.items()))
+
+    def filters(self) -> BoardFilters:
+        if not self.is_valid():
+            return BoardFilters()
+        data = self.cleaned_data
+        la = data.get("local_authority")
+        return BoardFilters(
+            local_authority_id=la.pk if la else None,
+            sex=data.get("sex") or "",
+            age=data.get("age"),
+            need=data.get("need") or "",
+            free_only=bool(data.get("free_only")),
+            open_only=bool(data.get("open_only")),
+            sort=data.get("sort") or "name",
+        )
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(required=False, input_formats=DATE_FORMATS)
+
+    def day_or(self, default: dt.date) -> dt.date:
+        if self.is_valid() and self.cleaned_data.get("day"):
+            return self.cleaned_data["day"]
+        return default
