@@ -45,7 +45,7 @@ def _date(label: str, *, required: bool, what: str) -> forms.DateField:
             "required": f"Enter the date {what}",
             "invalid": f"The date {what} must be a real date, like 27 3 2026",
         },
-        widget=forms.DateInput(format="%d %m %Y"),
+        widget=forms.DateInput(format="%d %m %Y", attrs={"class": "govuk-input--width-10"}),
     )
 
 
@@ -130,12 +130,25 @@ class ProfileForm(GovukFormMixin, forms.Form):
     admissions_suspended_until = _date(
         "Suspended until (optional)", required=False, what="admissions are suspended until"
     )
-    contact_name = forms.CharField(label="Contact name", required=False, max_length=200)
-    contact_phone = forms.CharField(label="Contact phone", required=False, max_length=32)
+    contact_name = forms.CharField(
+        label="Contact name",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+    contact_phone = forms.CharField(
+        label="Contact phone",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-20", "type": "tel", "autocomplete": "tel"}
+        ),
+    )
     contact_email = forms.EmailField(
         label="Contact email",
         required=False,
         error_messages={"invalid": "Enter an email address, like duty@home.example"},
+        widget=forms.EmailInput(attrs={"class": "govuk-input--width-30"}),
     )
     current_group_needs = _needs(
         "Needs present in the current group", "Matching reads this; name no child"
@@ -161,7 +174,7 @@ class ProfileForm(GovukFormMixin, forms.Form):
             "max_digits": "The weekly price is too large",
             "max_decimal_places": "Enter the weekly price in pounds and pence, like 6850.00",
         },
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
     )
 
 
