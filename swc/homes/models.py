@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
+from swc.core import clock
 from swc.core.models import TimestampedModel
 from swc.organisations.models import LocalAuthority, Organisation
 from swc.referrals.vocabulary import HomeAccepts, Sex
@@ -100,7 +103,14 @@ class HomeProfile(TimestampedModel):
 
     @property
     def admissions_open(self) -> bool:
-        return self.admissions == AdmissionsStatus.OPEN
+        return self.admissions_open_on(clock.today())
+
+    def admissions_open_on(self, day: dt.date) -> bool:
+        """Open, or suspended only until a day already past."""
+        if self.admissions == AdmissionsStatus.OPEN:
+            return True
+        until = self.admissions_suspended_until
+        return until is not None and until < day
 
 
 class HomeCommercialTerms(TimestampedModel):

@@ -141,8 +141,32 @@ def vacancy_date_problem(available_from: dt.date, today: dt.date) -> str | None:
     return None
 
 
-def restriction_problem(home_accepts: str, restriction_sex: str) -> str | None:
-    """A restriction may narrow a home's registration, never contradict it."""
+_SEX_WORDS = {
+    Sex.FEMALE: ("girl", "girls", "female", "females"),
+    Sex.MALE: ("boy", "boys", "male", "males"),
+}
+
+
+def restriction_text_sex(text: str) -> str:
+    """The sex a free-text restriction limits a bed to ("girls only for now"), or ''.
+
+    Only a text naming one sex counts; "boys and girls" limits nothing.
+    """
+    words = set("".join(ch if ch.isalpha() else " " for ch in text.lower()).split())
+    named = [sex for sex, sex_words in _SEX_WORDS.items() if words.intersection(sex_words)]
+    return named[0] if len(named) == 1 else ""
+
+
+def restriction_problem(home_accepts: str, restriction_sex: str, text: str = "") -> str | None:
+    """A restriction may narrow a home's registration, never contradict it.
+
+    The structured sex and the words of the restriction must agree, and
+    neither may name a sex the home is not registered for.
+    """
+    text_sex = restriction_text_sex(text)
+    if text_sex and restriction_sex and text_sex != restriction_sex:
+        return "The restriction's words and who the bed is for do not agree"
+    restriction_sex = restriction_sex or text_sex
     if not restriction_sex:
         return None
     if not HomeAccepts.allows(home_accepts, restriction_sex):

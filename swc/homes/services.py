@@ -41,6 +41,7 @@ from .register import (
     RegisterCounts,
     register_problems,
     restriction_problem,
+    restriction_text_sex,
     vacancy_count_problem,
     vacancy_date_problem,
 )
@@ -354,9 +355,11 @@ def vacancy_add(
         raise ServiceError(problem, field="available_from")
     if restriction_sex not in ("", *Sex.values):
         raise ServiceError("Select who the bed is for", field="restriction_sex")
-    problem = restriction_problem(home.accepts, restriction_sex)
+    problem = restriction_problem(home.accepts, restriction_sex, restriction)
     if problem:
         raise ServiceError(problem, field="restriction_sex")
+    # "Girls only for now" is a sex restriction matching can read, even unticked.
+    restriction_sex = restriction_sex or restriction_text_sex(restriction)
     _home_lock(home)
     latest = _latest_declaration(home, today)
     if latest is None:

@@ -13,6 +13,7 @@ from swc.homes.register import (
     distance_km,
     register_problems,
     restriction_problem,
+    restriction_text_sex,
     vacancy_count_problem,
     vacancy_date_problem,
     working_day_is,
@@ -190,3 +191,28 @@ def test_distance_is_symmetric_and_obeys_the_triangle_inequality(a, b, c) -> Non
     assert ab == pytest.approx(ba)
     assert ab >= 0
     assert ab <= distance_km(*a, *c) + distance_km(*c, *b) + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("girls only for now, because of the current group", "female"),
+        ("Boys only", "male"),
+        ("female young people only", "female"),
+        ("boys and girls, but not under 12", ""),
+        ("no one who sets fires", ""),
+        ("", ""),
+    ],
+)
+def test_the_words_of_a_restriction_name_at_most_one_sex(text: str, sex: str) -> None:
+    assert restriction_text_sex(text) == sex
+
+
+def test_a_girls_only_text_in_a_boys_home_is_refused_even_unticked() -> None:
+    assert restriction_problem("boys", "", "girls only for now") == (
+        "This home is registered for boys only, so a bed cannot be for girls only"
+    )
+    assert restriction_problem("boys and girls", "male", "girls only") == (
+        "The restriction's words and who the bed is for do not agree"
+    )
+    assert restriction_problem("girls", "female", "girls only for now") is None

@@ -17,6 +17,7 @@ from swc.homes.selectors import (
     home_price_for,
     homes_unconfirmed_on,
     register_confirmations_for,
+    register_series,
     vacancy_board_for,
 )
 from swc.homes.tests.factories import SecureHomeFactory, declaration_make, price_set, vacancy_make
@@ -184,3 +185,22 @@ def test_board_queries_stay_constant_as_homes_are_added(django_assert_num_querie
     add_homes(5)
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(vacancy_board_for(coordinator).rows) == 10
+
+
+def test_the_register_series_carries_each_homes_figures_forward(
+    django_assert_max_num_queries,
+) -> None:
+    a, b = SecureHomeFactory(name="A Home"), SecureHomeFactory(name="B Home")
+    declaration_make(a, on=dt.date(2026, 2, 27), occupied_welfare=1)
+    declaration_make(a, on=dt.date(2026, 3, 3), occupied_welfare=4)
+    declaration_make(b, on=dt.date(2026, 3, 2), occupied_welfare=2)
+    with django_assert_max_num_queries(3):
+        series = register_series(dt.date(2026, 3, 1), dt.date(2026, 3, 4))
+    assert list(series) == [dt.date(2026, 3, d) for d in range(1, 5)]
+    assert series[dt.date(2026, 3, 1)] == {a.pk: series[dt.date(2026, 3, 2)][a.pk]}
+    assert series[dt.date(2026, 3, 2)][a.pk].occupied_welfare == 1
+    assert series[dt.date(2026, 3, 2)][b.pk].occupied_welfare == 2
+    assert series[dt.date(2026, 3, 4)][a.pk].occupied_welfare == 4
+    # The series agrees with the register on any single day.
+    for day, homes in series.items():
+        assert {k: v.counts for k, v in declarations_on(day).items()} == homes

@@ -142,6 +142,7 @@ def test_a_bed_is_offered_with_its_restriction(home, manager) -> None:
         (TODAY, "female", "registered for boys only, so a bed cannot be for girls only"),
         (TODAY, "other", "Select who the bed is for"),
     ],
+    ids=["past", "contradicts-registration", "unknown-sex"],
 )
 def test_bad_vacancies_are_refused_and_nothing_is_written(
     home, manager, available_from: dt.date, sex: str, message: str
@@ -282,3 +283,27 @@ def test_the_price_is_audited_without_its_value(home, manager) -> None:
     assert HomeCommercialTerms.objects.get(home=home).weekly_price_welfare == Decimal("7350.00")
     event = AuditEvent.objects.get(object_type="homes.homecommercialterms")
     assert "7350" not in str(event.detail)
+
+
+def test_a_restriction_in_words_alone_is_checked_and_made_readable(home, manager) -> None:
+    declaration_make(home, on=TODAY, staffed=12)
+    with pytest.raises(ServiceError, match="registered for boys only"):
+        vacancy_add(home=home, by=manager, available_from=TODAY, restriction="girls only")
+    assert not Vacancy.objects.exists()
+    bed = vacancy_add(home=home, by=manager, available_from=TODAY, restriction="boys only")
+    assert bed.restriction_sex == "male"
+
+
+def test_a_suspension_ends_after_its_until_date(home, manager) -> None:
+    profile = home_profile_update(
+        home=home,
+        by=manager,
+        specialist_support=[],
+        risks_not_managed=[],
+        admissions="suspended",
+        admissions_suspended_reason="Refurbishment",
+        admissions_suspended_until=dt.date(2026, 3, 20),
+    )
+    assert not profile.admissions_open
+    assert not profile.admissions_open_on(dt.date(2026, 3, 20))
+    assert profile.admissions_open_on(dt.date(2026, 3, 21))
