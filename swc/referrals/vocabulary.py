@@ -69,3 +69,31 @@ class Ethnicity(models.TextChoices):
     OOTH = "OOTH", "Any other ethnic group"
     REFU = "REFU", "Refused"
     NOBT = "NOBT", "Information not yet obtained"
+
+
+class LegalStatus(models.TextChoices):
+    """The legal basis on which the child would be placed in secure accommodation."""
+
+    S25_ORDER = "s25_order", "Section 25 order granted"
+    S25_APPLICATION = "s25_application", "Application to court for a section 25 order"
+    REGULATION_10 = "regulation_10", "Regulation 10 placement without an order (72 hours)"
+    WALES_S119 = "wales_s119", "Section 119 (Wales) order or application"
+
+
+class WithdrawalReason(models.TextChoices):
+    ORDER_REFUSED = "order_refused", "Secure accommodation order refused"
+    ALTERNATIVE_FOUND = "alternative_found", "Alternative placement found"
+    DOL_ORDER = "dol_order", "Deprivation-of-liberty order made instead"
+    CHILD_MISSING = "child_missing", "Child missing"
+    NO_LONGER_NEEDED = "no_longer_needed", "Secure placement no longer needed"
+
+
+class ClosureDestination(models.TextChoices):
+    """Where a child went when the referral closed without a secure placement."""
+
+    DOL_CHILDRENS_HOME = "dol_childrens_home", "Deprivation-of-liberty order in a children's home"
+    UNREGISTERED = "unregistered", "Unregistered setting"
+    SCOTTISH_SECURE_UNIT = "scottish_secure_unit", "Scottish secure unit"
+    CUSTODY = "custody", "Custody"
+    HOME = "home", "Home"
+    OTHER = "other", "Other"

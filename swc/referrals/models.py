@@ -1,0 +1,205 @@
+"""Referrals: a local authority's request for a secure welfare bed for one child.
+
+Status changes only through ``services.referral_transition`` (a conditional
+UPDATE on the current status); details change only through
+``services.referral_section_save`` (a conditional UPDATE on ``version``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from swc.core.models import TimestampedModel
+from swc.organisations.models import LocalAuthority, Organisation, Region
+
+from .vocabulary import Ethnicity, LegalStatus, Sex
+from .workflow import OPEN, Status
+
+
+def _codes_default() -> list[str]:
+    return []
+
+
+def _descriptions_default() -> dict[str, str]:
+    return {}
+
+
+class Referral(TimestampedModel):
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="referrals"
+    )
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic lock: every save of the details must name the version it read.
+    version = models.PositiveIntegerField(default=1)
+
+    # --- the child ---
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    gender_identity = models.CharField(max_length=100, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    religion = models.CharField(max_length=100, blank=True)
+    la_child_identifier = models.CharField(max_length=50, blank=True, db_index=True)
+    # None: not answered yet.
+    unaccompanied_asylum_seeking = models.BooleanField(null=True, blank=True)
+
+    # --- the legal position ---
+    legal_status = models.CharField(max_length=24, choices=LegalStatus.choices, blank=True)
+    order_expires_on = models.DateField(null=True, blank=True)
+    hearing_date = models.DateField(null=True, blank=True)
+    regulation_10_started_at = models.DateTimeField(null=True, blank=True)
+    secretary_of_state_approval_on = models.DateField(null=True, blank=True)
+    legal_notes = models.TextField(blank=True)
+
+    # --- needs and risks: NeedOrRisk codes, and a short description of each ---
+    needs = models.JSONField(default=_codes_default, blank=True)
+    need_descriptions = models.JSONField(default=_descriptions_default, blank=True)
+
+    # --- current placement and home area ---
+    current_placement = models.CharField(max_length=300, blank=True)
+    home_area_region = models.CharField(max_length=40, choices=Region.choices, blank=True)
+    home_area = models.CharField(max_length=200, blank=True, help_text="Town or district")
+
+    # --- when ---
+    bed_needed_at = models.DateTimeField(null=True, blank=True)
+
+    # --- contacts ---
+    social_worker_name = models.CharField(max_length=200, blank=True)
+    social_worker_phone = models.CharField(max_length=32, blank=True)
+    social_worker_email = models.EmailField(blank=True)
+    manager_name = models.CharField(max_length=200, blank=True)
+    manager_email = models.EmailField(blank=True)
+    guardian_name = models.CharField(max_length=200, blank=True)
+    guardian_phone = models.CharField(max_length=32, blank=True)
+
+    # --- preferences ---
+    max_distance_miles = models.PositiveIntegerField(null=True, blank=True)
+    preferences = models.TextField(blank=True)
+
+    # --- lifecycle stamps ---
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The KPI clock starts here (docs/workflow.md).
+    completed_at = models.DateTimeField(null=True, blank=True)
+    information_requested_at = models.DateTimeField(null=True, blank=True)
+    list_provided_at = models.DateTimeField(null=True, blank=True)
+    offer_accepted_at = models.DateTimeField(null=True, blank=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # WithdrawalReason or ClosureDestination code, by status.
+    outcome_reason = models.CharField(max_length=32, blank=True)
+    outcome_detail = models.CharField(max_length=500, blank=True)
+    placed_home = models.ForeignKey(
+        "homes.SecureHome", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # --- keeping it alive ---
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    extended_until = models.DateField(null=True, blank=True)
+    lapsed_at = models.DateTimeField(null=True, blank=True)
+    # The due time last reminded, so the scheduler reminds once per due date.
+    update_reminded_for = models.DateTimeField(null=True, blank=True)
+    review_reminded_for = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "completed_at"]),
+            models.Index(fields=["local_authority", "la_child_identifier"]),
+        ]
+
+    def __str__(self) -> str:
+        # Never the child's name: this string ends up in logs and admin lists.
+        return f"Referral {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.pk:06d}" if self.pk else "R(new)"
+
+    @property
+    def policy_owner_id(self) -> int:
+        return self.local_authority.organisation_id
+
+    def policy_is_shared_with(self, organisation_id: int) -> bool:
+        cached: Any = getattr(self, "_shared_organisation_ids", None)
+        if cached is None:
+            cached = set(self.shares.values_list("home_organisation_id", flat=True))
+            self._shared_organisation_ids = cached
+        return organisation_id in cached
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class ReferralEventKind(models.TextChoices):
+    CREATED = "created", "Referral started"
+    STATUS = "status", "Status changed"
+    EDITED = "edited", "Details changed"
+    SHARED = "shared", "Sent to a home"
+    UPDATE = "update", "Update from the authority"
+    REVIEW = "review", "Referral reviewed"
+    EXTENDED = "extended", "Extended by the unit"
+    REMINDER = "reminder", "Reminder sent"
+    LAPSED = "lapsed", "Lapsed: no longer searched"
+    REVIVED = "revived", "Searched again"
+
+
+class ReferralEvent(models.Model):
+    """One entry on a referral's timeline: who, what, when, why. Append-only."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept in case the account is later removed; "the service" for the scheduler.
+    actor_label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=ReferralEventKind.choices)
+    from_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
+    reason = models.CharField(max_length=32, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReferralShare(models.Model):
+    """A referral sent to one home: from then on that home may see what it needs to decide."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="shares")
+    home_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referral_shares"
+    )
+    shared_at = models.DateTimeField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["shared_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "home_organisation"], name="referral_share_once_per_home"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} shared with {self.home_organisation_id}"
