@@ -273,10 +273,13 @@ def register_declare(
     _home_lock(home)
     today = clock.today()
     open_now, open_later = _open_vacancy_counts(home, today)
-    problem = vacancy_count_problem(counts, open_now=open_now, open_later=open_later)
-    if problem:
+    if vacancy_count_problem(counts, open_now=open_now, open_later=open_later):
         raise ServiceError(
-            f"{problem.replace('cannot offer', 'are offering')}: withdraw beds first",
+            f"You are offering {open_now + open_later} "
+            f"{'bed' if open_now + open_later == 1 else 'beds'} on the national board "
+            f"({open_now} from today), more than these figures leave free "
+            f"({counts.welfare_free} today, {counts.welfare_staffed} staffed welfare places): "
+            "withdraw beds first",
             field="staffed",
         )
     declaration = RegisterDeclaration.objects.create(

@@ -103,8 +103,12 @@ def test_fewer_free_places_than_beds_on_offer_is_refused(home, manager) -> None:
     declaration_make(home, on=TODAY, staffed=12, occupied_welfare=9)
     vacancy_make(home)
     vacancy_make(home)
-    with pytest.raises(ServiceError, match="withdraw beds first"):
+    with pytest.raises(ServiceError) as refused:
         register_declare(home=home, by=manager, counts=RegisterCounts(12, 12, 0, 11, 0))
+    assert refused.value.message == (
+        "You are offering 2 beds on the national board (2 from today), more than these "
+        "figures leave free (1 today, 12 staffed welfare places): withdraw beds first"
+    )
     assert RegisterDeclaration.objects.count() == 1
 
 
