@@ -30,6 +30,7 @@ from .register import RegisterCounts, register_problems, working_day_is
 SYNTHETIC_NOTE = "Synthetic demo figures: not this home's real places or occupancy"
 SYNTHETIC_PRICE_NOTE = "Synthetic demo price: not this home's real price"
 DEMO_DAYS = 365
+OCCUPANCY = 0.85
 # Homes that leave today's register unconfirmed, so the unit's list has something to show.
 UNCONFIRMED_TODAY_EVERY = 5
 
@@ -43,14 +44,21 @@ def _youth_justice_places(home: SecureHome, rng: random.Random) -> int:
     return round(home.approved_places * rng.uniform(0.3, 0.6))
 
 
+def _occupancy_step(occupied: int, places: int, rng: random.Random) -> int:
+    # A random walk pulled towards OCCUPANCY of the places: homes run nearly full.
+    target = round(places * OCCUPANCY)
+    pull = 1 if occupied < target - 1 else -1 if occupied > target + 1 else 0
+    return min(max(occupied + pull + rng.choice([-1, 0, 0, 1]), 0), places)
+
+
 def _declarations_make(
     home: SecureHome, rng: random.Random, today: dt.date, leave_today: bool
 ) -> RegisterDeclaration | None:
     approved = home.approved_places
     youth_justice = _youth_justice_places(home, rng)
     staffed_base = max(approved - rng.randint(0, max(approved // 6, 1)), youth_justice)
-    occupied_welfare = rng.randint(0, max(staffed_base - youth_justice, 0))
-    occupied_yj = rng.randint(0, youth_justice)
+    occupied_welfare = round((staffed_base - youth_justice) * OCCUPANCY)
+    occupied_yj = round(youth_justice * OCCUPANCY)
     rows: list[RegisterDeclaration] = []
     for offset in range(DEMO_DAYS, -1, -1):
         day = today - dt.timedelta(days=offset)
@@ -60,10 +68,8 @@ def _declarations_make(
         if changed:
             staffed = max(min(approved, staffed_base + rng.choice([-1, 0, 0, 1])), youth_justice)
             welfare_staffed = staffed - youth_justice
-            occupied_welfare = min(
-                max(occupied_welfare + rng.choice([-1, 0, 1]), 0), welfare_staffed
-            )
-            occupied_yj = min(max(occupied_yj + rng.choice([-1, 0, 1]), 0), youth_justice)
+            occupied_welfare = _occupancy_step(occupied_welfare, welfare_staffed, rng)
+            occupied_yj = _occupancy_step(occupied_yj, youth_justice, rng)
             counts = RegisterCounts(approved, staffed, youth_justice, occupied_welfare, occupied_yj)
         else:
             counts = rows[-1].counts
