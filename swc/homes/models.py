@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -143,6 +144,14 @@ class HomeCommercialTerms(TimestampedModel):
         return self.home.organisation_id
 
 
+class RegisterDeclarationQuerySet(models.QuerySet["RegisterDeclaration"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Register declarations are append-only: add a new one")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Register declarations are append-only: they are kept")
+
+
 class RegisterDeclaration(models.Model):
     """One dated statement of a home's places. Append-only: never changed, never deleted.
 
@@ -165,6 +174,8 @@ class RegisterDeclaration(models.Model):
     # True when the home confirmed yesterday's figures unchanged.
     unchanged = models.BooleanField(default=False)
     note = models.CharField(max_length=500, blank=True)
+
+    objects = RegisterDeclarationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-declared_on", "-declared_at", "-id"]
@@ -192,6 +203,11 @@ class RegisterDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.home} on {self.declared_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Register declarations are append-only: add a new one")
+        super().save(*args, **kwargs)
 
     @property
     def policy_owner_id(self) -> int:

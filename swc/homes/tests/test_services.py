@@ -311,3 +311,15 @@ def test_a_suspension_ends_after_its_until_date(home, manager) -> None:
     assert not profile.admissions_open
     assert not profile.admissions_open_on(dt.date(2026, 3, 20))
     assert profile.admissions_open_on(dt.date(2026, 3, 21))
+
+
+def test_declarations_are_append_only(home) -> None:
+    declaration = declaration_make(home, on=TODAY)
+    declaration.staffed = 1
+    with pytest.raises(PermissionError):
+        declaration.save()
+    with pytest.raises(PermissionError):
+        RegisterDeclaration.objects.filter(home=home).update(staffed=1)
+    with pytest.raises(PermissionError):
+        RegisterDeclaration.objects.filter(home=home).delete()
+    assert RegisterDeclaration.objects.get().staffed == 12
