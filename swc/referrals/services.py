@@ -1,0 +1,552 @@
+"""Every change to a referral: one atomic function each, audited, with its domain event.
+
+Status moves go through ``referral_transition`` only (a conditional UPDATE on
+the current status, so two people cannot both move a referral); details go
+through ``referral_section_save`` (a conditional UPDATE on ``version``, so a
+stale form never overwrites someone else's save).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from swc.audit.models import AuditAction
+from swc.audit.services import audit_record
+from swc.core import clock
+from swc.core.errors import ConflictError, NotPermitted, ServiceError
+from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.organisations.models import LocalAuthority, Organisation, Role
+from swc.organisations.policy import principal_for, require
+
+from .completeness import FIELDS, referral_problems
+from .deadlines import keep_alive_of
+from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
+from .vocabulary import ClosureDestination, WithdrawalReason
+from .workflow import (
+    EDITABLE,
+    EVENT_FOR_STATUS,
+    OPEN,
+    Actor,
+    Status,
+    transition_problem,
+)
+
+# The policy action each arrival needs, on top of the workflow's actor rule.
+ACTION_FOR_STATUS: dict[str, str] = {
+    Status.SUBMITTED: "referral.submit",
+    Status.COMPLETE: "referral.submit",
+    Status.INFORMATION_REQUESTED: "referral.request_information",
+    Status.SHORTLISTED: "shortlist.send",
+    Status.WITH_HOMES: "shortlist.send",
+    Status.OFFER_ACCEPTED: "offer.accept",
+    Status.PLACED: "placement.record",
+    Status.WITHDRAWN: "referral.withdraw",
+    Status.CLOSED_NOT_PLACED: "referral.close",
+}
+REASONS_FOR_STATUS: dict[str, frozenset[str]] = {
+    Status.WITHDRAWN: frozenset(WithdrawalReason.values),
+    Status.CLOSED_NOT_PLACED: frozenset(ClosureDestination.values),
+}
+SERVICE_LABEL = "The service"
+
+
+def actor_of(user: Any) -> str | None:
+    """Which side of the workflow a person acts for: the authority or the unit."""
+    principal = principal_for(user)
+    if principal.has_role(Role.COORDINATOR, Role.UNIT_MANAGER):
+        return Actor.UNIT
+    if principal.has_role(Role.REFERRER):
+        return Actor.REFERRER
+    return None
+
+
+def _label(user: Any) -> str:
+    if user is None:
+        return SERVICE_LABEL
+    return getattr(user, "full_name", "") or getattr(user, "email", "") or str(user)
+
+
+def _event_add(
+    referral: Referral,
+    *,
+    by: Any,
+    kind: str,
+    at: dt.datetime,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    detail: str = "",
+) -> ReferralEvent:
+    return ReferralEvent.objects.create(
+        referral=referral,
+        at=at,
+        actor=by,
+        actor_label=_label(by),
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        detail=detail,
+    )
+
+
+def referral_values(referral: Referral) -> dict[str, Any]:
+    """The referral's details as the plain mapping that completeness checks."""
+    return {name: getattr(referral, name) for name in FIELDS}
+
+
+@transaction.atomic
+def referral_create(*, local_authority: LocalAuthority, by: Any) -> Referral:
+    """Start a draft referral for ``local_authority``."""
+    draft = Referral(local_authority=local_authority)
+    require(by, "referral.create", draft)
+    now = clock.now()
+    draft.created_by = draft.modified_by = by
+    draft.save()
+    _event_add(draft, by=by, kind=ReferralEventKind.CREATED, at=now, to_status=Status.DRAFT)
+    audit_record(actor=by, action=AuditAction.CREATE, obj=draft)
+    return draft
+
+
+@transaction.atomic
+def referral_section_save(
+    *, referral: Referral, by: Any, version: int, values: Mapping[str, Any]
+) -> Referral:
+    """Save one section's answers, if nobody else has saved since ``version`` was read.
+
+    A stale ``version`` raises ConflictError and changes nothing, so the form
+    can show the person their own answers again. After submission an edit
+    must leave the referral complete, and counts as an update from the authority.
+    """
+    require(by, "referral.edit", referral)
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown referral fields: {', '.join(sorted(unknown))}")
+    current = Referral.objects.get(pk=referral.pk)
+    if current.status not in EDITABLE:
+        raise ServiceError(
+            f"This referral is {current.get_status_display().lower()} and can no longer be changed"
+        )
+    if current.version != version:
+        raise ConflictError(_STALE_MESSAGE)
+    now = clock.now()
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if current.status != Status.DRAFT:
+        merged = {**referral_values(current), **values}
+        problems = referral_problems(merged, now)
+        if problems:
+            raise ServiceError(
+                "A submitted referral must stay complete: " + problems[0].message,
+                field=problems[0].field,
+            )
+    updates: dict[str, Any] = {
+        **values,
+        "version": F("version") + 1,
+        "modified_at": now,
+        "modified_by": by,
+    }
+    if current.status in OPEN:
+        updates["last_update_at"] = now
+    rows = Referral.objects.filter(pk=referral.pk, version=version, status=current.status).update(
+        **updates
+    )
+    if rows != 1:
+        raise ConflictError(_STALE_MESSAGE)
+    saved = Referral.objects.get(pk=referral.pk)
+    if changed:
+        _event_add(
+            saved,
+            by=by,
+            kind=ReferralEventKind.EDITED,
+            at=now,
+            detail="Changed: " + ", ".join(_field_label(name) for name in changed),
+        )
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=saved, detail={"fields": sorted(changed)})
+    return saved
+
+
+_STALE_MESSAGE = (
+    "Someone else saved changes to this referral after you opened it. "
+    "Your answers are shown below but have not been saved: check them against "
+    "the referral and save again."
+)
+
+
+def _field_label(name: str) -> str:
+    field = Referral._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _stamps_for(current: Referral, to: str, now: dt.datetime) -> dict[str, Any]:
+    stamps: dict[str, Any] = {}
+    if to == Status.SUBMITTED:
+        stamps["submitted_at"] = now
+    elif to == Status.COMPLETE:
+        # The KPI clock (re)starts: a referral waiting for information was not complete.
+        stamps["completed_at"] = now
+        stamps["information_requested_at"] = None
+        stamps["lapsed_at"] = None
+        if current.last_reviewed_at is None:
+            stamps["last_reviewed_at"] = now
+        stamps["last_update_at"] = now
+    elif to == Status.INFORMATION_REQUESTED:
+        stamps["information_requested_at"] = now
+    elif to == Status.SHORTLISTED and current.list_provided_at is None:
+        # The KPI counts the first list only.
+        stamps["list_provided_at"] = now
+    elif to == Status.OFFER_ACCEPTED:
+        stamps["offer_accepted_at"] = now
+    elif to == Status.PLACED:
+        stamps["placed_at"] = now
+        stamps["closed_at"] = now
+    elif to in (Status.WITHDRAWN, Status.CLOSED_NOT_PLACED):
+        stamps["closed_at"] = now
+    return stamps
+
+
+@transaction.atomic
+def referral_transition(
+    *,
+    referral: Referral,
+    to: str,
+    by: Any,
+    reason: str = "",
+    detail: str = "",
+    placed_home: Any = None,
+) -> Referral:
+    """Move ``referral`` to ``to`` if the workflow table lets ``by`` make that move.
+
+    Writes the timeline event, the audit event and publishes the domain event.
+    Raises NotPermitted, ServiceError (a move the table forbids, a missing
+    reason) or ConflictError (someone else moved the referral first).
+    ``placed_home`` (a SecureHome) is recorded when moving to placed.
+    """
+    action = ACTION_FOR_STATUS.get(to)
+    if action is None:
+        raise ServiceError("A referral cannot be moved back to a draft")
+    require(by, action, referral)
+    actor = actor_of(by)
+    if actor is None:
+        raise NotPermitted()
+    current = Referral.objects.select_related("local_authority").get(pk=referral.pk)
+    problem = transition_problem(
+        current.status,
+        to,
+        actor,
+        reason=reason,
+        reasons_allowed=REASONS_FOR_STATUS.get(to, frozenset()),
+    )
+    if problem:
+        if current.status != referral.status:
+            raise ConflictError(_MOVED_MESSAGE)
+        raise ServiceError(problem, field="reason" if "Select" in problem else None)
+    now = clock.now()
+    updates = _stamps_for(current, to, now)
+    updates.update(status=to, modified_at=now, modified_by=by, version=F("version") + 1)
+    if to in REASONS_FOR_STATUS:
+        updates["outcome_reason"] = reason
+        updates["outcome_detail"] = detail[:500]
+    if to == Status.PLACED and placed_home is not None:
+        updates["placed_home"] = placed_home
+    rows = Referral.objects.filter(pk=current.pk, status=current.status).update(**updates)
+    if rows != 1:
+        raise ConflictError(_MOVED_MESSAGE)
+    moved = Referral.objects.select_related("local_authority").get(pk=current.pk)
+    event = _event_add(
+        moved,
+        by=by,
+        kind=ReferralEventKind.STATUS,
+        at=now,
+        from_status=current.status,
+        to_status=to,
+        reason=reason,
+        detail=detail,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=moved,
+        detail={"from": current.status, "to": to, "reason": reason},
+    )
+    kind = EVENT_FOR_STATUS.get(to)
+    # Sending to homes is published by referral_share_with_homes, which knows the homes.
+    if kind is not None and kind != EventKind.REFERRAL_SENT_TO_HOME:
+        event_publish(
+            DomainEvent(
+                kind=kind,
+                key=f"referral:{moved.pk}:{to}:{event.pk}",
+                occurred_at=now,
+                actor_id=getattr(by, "pk", None),
+                referral_id=moved.pk,
+                local_authority_organisation_id=moved.local_authority.organisation_id,
+                home_organisation_ids=tuple(
+                    moved.shares.values_list("home_organisation_id", flat=True)
+                ),
+                detail={"from": current.status, "to": to, "reason": reason},
+            )
+        )
+    return moved
+
+
+_MOVED_MESSAGE = (
+    "Someone else changed this referral's status while you were looking at it. "
+    "Nothing has been changed: check its current status and try again."
+)
+
+
+@transaction.atomic
+def referral_submit(*, referral: Referral, by: Any, version: int) -> Referral:
+    """Submit a draft (or answer a request for information): it becomes complete at once.
+
+    An incomplete referral cannot be submitted: ServiceError names the first
+    missing item; the check-answers page lists them all.
+    """
+    require(by, "referral.submit", referral)
+    current = Referral.objects.select_related("local_authority").get(pk=referral.pk)
+    if current.version != version:
+        raise ConflictError(_STALE_MESSAGE)
+    if current.status not in (Status.DRAFT, Status.INFORMATION_REQUESTED):
+        raise ConflictError("This referral has already been submitted")
+    problems = referral_problems(referral_values(current), clock.now())
+    if problems:
+        raise ServiceError(
+            f"The referral is not complete: {len(problems)} "
+            f"item{'s' if len(problems) != 1 else ''} missing or wrong, starting with: "
+            f"{problems[0].message}",
+            code="incomplete",
+        )
+    if current.status == Status.DRAFT:
+        current = referral_transition(referral=current, to=Status.SUBMITTED, by=by)
+    return referral_transition(referral=current, to=Status.COMPLETE, by=by)
+
+
+@transaction.atomic
+def referral_list_provided(*, referral: Referral, by: Any) -> Referral:
+    """The unit has given the authority a list of potential placements: stamp the KPI time."""
+    return referral_transition(referral=referral, to=Status.SHORTLISTED, by=by)
+
+
+@transaction.atomic
+def referral_share_with_homes(
+    *, referral: Referral, home_organisations: Iterable[Organisation], by: Any
+) -> list[ReferralShare]:
+    """Send the referral to these homes: from now on each may see what it needs to decide.
+
+    Sending again to a home that already has it changes nothing for that home.
+    The status move to "with homes" is the caller's, through referral_transition.
+    """
+    require(by, "shortlist.send", referral)
+    if referral.status not in OPEN or referral.status in (
+        Status.SUBMITTED,
+        Status.INFORMATION_REQUESTED,
+    ):
+        raise ServiceError("Only a complete, open referral can be sent to homes")
+    now = clock.now()
+    created: list[ReferralShare] = []
+    for organisation in home_organisations:
+        share, is_new = ReferralShare.objects.get_or_create(
+            referral=referral,
+            home_organisation=organisation,
+            defaults={"shared_at": now, "shared_by": by},
+        )
+        if not is_new:
+            continue
+        created.append(share)
+        _event_add(
+            referral,
+            by=by,
+            kind=ReferralEventKind.SHARED,
+            at=now,
+            detail=f"Sent to {organisation.name}",
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=share,
+            detail={"referral_id": referral.pk, "home_organisation_id": organisation.pk},
+        )
+    referral.__dict__.pop("_shared_organisation_ids", None)
+    if created:
+        event_publish(
+            DomainEvent(
+                kind=EventKind.REFERRAL_SENT_TO_HOME,
+                key=f"referral:{referral.pk}:shared:{created[0].pk}",
+                occurred_at=now,
+                actor_id=getattr(by, "pk", None),
+                referral_id=referral.pk,
+                local_authority_organisation_id=referral.local_authority.organisation_id,
+                home_organisation_ids=tuple(s.home_organisation_id for s in created),
+            )
+        )
+    return created
+
+
+def _open_check(referral: Referral) -> Referral:
+    current = Referral.objects.get(pk=referral.pk)
+    if current.status not in OPEN:
+        raise ServiceError("Only an open referral can be kept alive")
+    return current
+
+
+def _keep_alive_set(referral: Referral, by: Any, updates: dict[str, Any]) -> Referral:
+    current = _open_check(referral)
+    if current.lapsed_at is not None:
+        updates["lapsed_at"] = None
+    Referral.objects.filter(pk=current.pk).update(**updates)
+    if current.lapsed_at is not None:
+        _event_add(
+            current,
+            by=by,
+            kind=ReferralEventKind.REVIVED,
+            at=clock.now(),
+            detail="Searched for again",
+        )
+    return Referral.objects.select_related("local_authority").get(pk=current.pk)
+
+
+@transaction.atomic
+def referral_update_record(*, referral: Referral, by: Any, note: str) -> Referral:
+    """The authority's two-weekly update: the child still needs the bed (and what changed)."""
+    require(by, "referral.edit", referral)
+    if not note.strip():
+        raise ServiceError("Enter what has changed, or that nothing has", field="note")
+    now = clock.now()
+    saved = _keep_alive_set(referral, by, {"last_update_at": now})
+    _event_add(saved, by=by, kind=ReferralEventKind.UPDATE, at=now, detail=note.strip()[:2000])
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=saved, detail={"update": True})
+    return saved
+
+
+@transaction.atomic
+def referral_review_record(*, referral: Referral, by: Any, note: str) -> Referral:
+    """The authority's three-monthly review: the referral still stands. Counts as an update."""
+    require(by, "referral.edit", referral)
+    if not note.strip():
+        raise ServiceError("Enter the outcome of the review", field="note")
+    now = clock.now()
+    saved = _keep_alive_set(referral, by, {"last_update_at": now, "last_reviewed_at": now})
+    _event_add(saved, by=by, kind=ReferralEventKind.REVIEW, at=now, detail=note.strip()[:2000])
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=saved, detail={"review": True})
+    return saved
+
+
+@transaction.atomic
+def referral_extend(*, referral: Referral, by: Any, until: dt.date, reason: str) -> Referral:
+    """The unit keeps a referral searched until ``until``, whatever its updates."""
+    require(by, "referral.extend", referral)
+    if until <= clock.today():
+        raise ServiceError("The date to extend to must be in the future", field="until")
+    if not reason.strip():
+        raise ServiceError("Enter why the referral is being extended", field="reason")
+    now = clock.now()
+    saved = _keep_alive_set(referral, by, {"extended_until": until})
+    _event_add(
+        saved,
+        by=by,
+        kind=ReferralEventKind.EXTENDED,
+        at=now,
+        detail=f"Extended until {until:%-d %B %Y}: {reason.strip()[:400]}",
+    )
+    audit_record(
+        actor=by, action=AuditAction.CHANGE, obj=saved, detail={"extended_until": str(until)}
+    )
+    return saved
+
+
+@dataclass
+class LapseReport:
+    update_reminders: int = 0
+    review_reminders: int = 0
+    lapsed: int = 0
+
+
+def referrals_lapse_and_remind(now: dt.datetime | None = None) -> LapseReport:
+    """For the scheduler: remind authorities of updates and reviews due; lapse the silent.
+
+    Each reminder is published once per due date (key ``referral:<id>:update_due:<due>``);
+    a lapsed referral is no longer searched until the authority updates or
+    reviews it, or the unit extends it. Safe to run as often as you like.
+    """
+    now = now or clock.now()
+    report = LapseReport()
+    candidates = Referral.objects.filter(status__in=OPEN, completed_at__isnull=False).only("pk")
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            _lapse_and_remind_one(pk, now, report)
+    return report
+
+
+def _lapse_and_remind_one(pk: int, now: dt.datetime, report: LapseReport) -> None:
+    referral = Referral.objects.select_related("local_authority").get(pk=pk)
+    if referral.status not in OPEN or referral.completed_at is None:
+        return
+    due = keep_alive_of(
+        completed_at=referral.completed_at,
+        last_update_at=referral.last_update_at,
+        last_reviewed_at=referral.last_reviewed_at,
+        extended_until=referral.extended_until,
+    )
+    reminders = (
+        ("update_reminded_for", due.update_due_at, EventKind.REFERRAL_UPDATE_DUE, "update"),
+        ("review_reminded_for", due.review_due_at, EventKind.REFERRAL_REVIEW_DUE, "review"),
+    )
+    for field, due_at, kind, word in reminders:
+        if now < due_at or getattr(referral, field) == due_at:
+            continue
+        # The conditional UPDATE makes a reminder once-only even with two schedulers.
+        rows = Referral.objects.filter(pk=pk).exclude(**{field: due_at}).update(**{field: due_at})
+        if rows != 1:
+            continue
+        _event_add(
+            referral,
+            by=None,
+            kind=ReferralEventKind.REMINDER,
+            at=now,
+            detail=f"Reminder: an {word} from the authority was due"
+            if word == "update"
+            else "Reminder: a review of the referral was due",
+        )
+        event_publish(
+            DomainEvent(
+                kind=kind,
+                key=f"referral:{pk}:{word}_due:{due_at.isoformat()}",
+                occurred_at=now,
+                referral_id=pk,
+                local_authority_organisation_id=referral.local_authority.organisation_id,
+                detail={"due_at": due_at.isoformat()},
+            )
+        )
+        if word == "update":
+            report.update_reminders += 1
+        else:
+            report.review_reminders += 1
+    if due.lapsed(now) and referral.lapsed_at is None:
+        rows = Referral.objects.filter(pk=pk, lapsed_at__isnull=True).update(lapsed_at=now)
+        if rows == 1:
+            _event_add(
+                referral,
+                by=None,
+                kind=ReferralEventKind.LAPSED,
+                at=now,
+                detail="No update or review from the authority in time: no longer searched",
+            )
+            audit_record(
+                actor=None, action=AuditAction.CHANGE, obj=referral, detail={"lapsed": True}
+            )
+            report.lapsed += 1
+
+
+def referral_view_record(
+    *, referral: Referral, by: Any, request: HttpRequest | None, what: str
+) -> None:
+    """Audit one reading of a referral's personal data (every page that shows it calls this)."""
+    audit_record(
+        actor=by, action=AuditAction.VIEW, obj=referral, request=request, detail={"page": what}
+    )
