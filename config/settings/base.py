@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "swc.matching",
     "swc.notifications",
     "swc.reporting",
+    "swc.privacy",
     "swc.api",
     "swc.web",
 ]
@@ -253,3 +254,7 @@ CSRF_FAILURE_VIEW = "swc.web.views.public.csrf_failure"
 # Lock-out is per account, not per IP address: a council's staff share one
 # outgoing address, and locking it would stop every social worker at once.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Months after a referral closes before its identifying details are removed
+# (docs/security.md explains the default).
+SWC_RETENTION_MONTHS = int(os.environ.get("SWC_RETENTION_MONTHS", "24"))

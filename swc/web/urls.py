@@ -23,4 +23,5 @@ feature_urlpatterns = [
     path("reports/", include("swc.web.reporting.urls")),
     path("audit/", include("swc.web.audit.urls")),
     path("account/", include("swc.web.account.urls")),
+    path("data-protection/", include("swc.web.privacy.urls")),
 ]
