@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from swc.audit.models import AuditAction
+from swc.audit.services import audit_record
+from swc.organisations.models import Role
+from swc.organisations.tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unit_manager_sees_who_looked_at_a_referral(
+    client_for, django_assert_max_num_queries
+) -> None:
+    viewer = user_with_role(Role.COORDINATOR, email="cara@unit.test")
+    other = user_with_role(Role.COORDINATOR, email="other@unit.test")
+    audit_record(
+        actor=viewer, action=AuditAction.VIEW, object_type="referrals.referral", object_id=123
+    )
+    audit_record(
+        actor=other, action=AuditAction.VIEW, object_type="referrals.referral", object_id=456
+    )
+    for n in range(30):
+        audit_record(
+            actor=other,
+            action=AuditAction.VIEW,
+            object_type="referrals.referral",
+            object_id=1000 + n,
+        )
+    client = client_for(user_with_role(Role.UNIT_MANAGER))
+    with django_assert_max_num_queries(12):
+        page = client.get("/audit/", {"object_type": "referrals.referral", "object_id": "R000123"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "cara@unit.test" in body
+    assert "other@unit.test" not in body
+    assert "1 event." in body
+
+
+def test_audit_search_rejects_bad_dates_with_specific_messages(client_for) -> None:
+    client = client_for(user_with_role(Role.UNIT_MANAGER))
+    body = client.get("/audit/", {"date_from": "yesterday"}).content.decode()
+    assert "Enter the from date as year-month-day" in body
+    body = client.get(
+        "/audit/", {"date_from": "2026-11-10", "date_to": "2026-11-01"}
+    ).content.decode()
+    assert "The to date must be the same as or after the from date" in body
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.UNIT_MANAGER])
+def test_only_the_unit_manager_may_search_the_audit_trail(client_for, role) -> None:
+    assert client_for(user_with_role(role)).get("/audit/").status_code == 404
