@@ -133,8 +133,14 @@ def age_problem(date_of_birth: dt.date, day: dt.date, *, when: str) -> str | Non
     return None
 
 
-def legal_problems(values: Mapping[str, Any], now: dt.datetime) -> list[Problem]:
-    """Dates the legal position needs, and dates that cannot be right."""
+def legal_problems(
+    values: Mapping[str, Any], now: dt.datetime, *, include_missing: bool = True
+) -> list[Problem]:
+    """Dates the legal position needs, and dates that cannot be right.
+
+    A draft's question page asks only about wrong dates (``include_missing=False``):
+    a missing one may be filled in later.
+    """
     today = now.astimezone(LONDON).date()
     status = values.get("legal_status")
     problems: list[Problem] = []
@@ -145,13 +151,17 @@ def legal_problems(values: Mapping[str, Any], now: dt.datetime) -> list[Problem]
     expires = values.get("order_expires_on")
     hearing = values.get("hearing_date")
     started = values.get("regulation_10_started_at")
-    if status == LegalStatus.S25_ORDER and expires is None:
+    approved = values.get("secretary_of_state_approval_on")
+    if approved is not None and approved > today:
+        add("secretary_of_state_approval_on", "The date of approval must not be in the future")
+    if include_missing and status == LegalStatus.S25_ORDER and expires is None:
         add("order_expires_on", "Enter the date the section 25 order expires")
-    if status == LegalStatus.S25_APPLICATION and hearing is None:
+    if include_missing and status == LegalStatus.S25_APPLICATION and hearing is None:
         add("hearing_date", "Enter the date of the court hearing")
-    if status == LegalStatus.REGULATION_10 and started is None:
+    if include_missing and status == LegalStatus.REGULATION_10 and started is None:
         add("regulation_10_started_at", "Enter the date and time the 72 hours began")
-    if status == LegalStatus.WALES_S119 and expires is None and hearing is None:
+    missing_both = expires is None and hearing is None
+    if include_missing and status == LegalStatus.WALES_S119 and missing_both:
         add("hearing_date", "Enter the hearing date or the date the section 119 order expires")
     ordered = status in (LegalStatus.S25_ORDER, LegalStatus.WALES_S119)
     if expires is not None and ordered and expires < today:

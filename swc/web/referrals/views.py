@@ -1,0 +1,522 @@
+"""Referral pages: the question pages, check answers, the lists, triage and the lifecycle.
+
+Views parse, ask the policy (through the selectors) and call one service.
+Every page that shows a child's details records an audit VIEW event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from swc.core import clock
+from swc.core.errors import ServiceError
+from swc.organisations.access import requires
+from swc.organisations.models import LocalAuthority
+from swc.organisations.policy import principal_for, user_can
+from swc.referrals import selectors, services
+from swc.referrals.completeness import (
+    SECTION_BY_SLUG,
+    SECTIONS,
+    referral_problems,
+    section_status,
+)
+from swc.referrals.deadlines import draft_is_stale, keep_alive_of
+from swc.referrals.models import Referral
+from swc.referrals.vocabulary import (
+    ClosureDestination,
+    Ethnicity,
+    LegalStatus,
+    NeedOrRisk,
+    Sex,
+    WithdrawalReason,
+)
+from swc.referrals.workflow import EDITABLE, TERMINAL, Status
+
+from .forms import (
+    SECTION_FORMS,
+    CloseForm,
+    ExtendForm,
+    InformationRequestForm,
+    SubmitForm,
+    UpdateForm,
+    WithdrawForm,
+)
+
+
+def _error_show(form: forms.Form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _viewed(request: HttpRequest, referral: Referral, what: str) -> None:
+    services.referral_view_record(referral=referral, by=request.user, request=request, what=what)
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+@requires("referral.view")
+def referral_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    if status not in Status.values:
+        status = None
+    referrals = list(selectors.referral_list_for(request.user, status=status)[:500])
+    principal = principal_for(request.user)
+    sees_identity = user_can(request.user, "referral.view_identity")
+    rows: list[Any] = referrals
+    if not sees_identity:
+        today = clock.today()
+        rows = [selectors.referral_home_view(r, today) for r in referrals]
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "rows": rows,
+            "sees_identity": sees_identity,
+            "may_create": user_can(request.user, "referral.create"),
+            "is_unit": principal.is_unit,
+            "statuses": Status.choices,
+            "current_status": status,
+        },
+    )
+
+
+@requires("referral.triage")
+def referral_triage(request: HttpRequest) -> HttpResponse:
+    rows = selectors.referral_triage_queue_for(request.user)
+    return render(request, "referrals/triage.html", {"rows": rows})
+
+
+# --- starting and filling in a referral --------------------------------------------------
+
+
+@requires("referral.create")
+def referral_new(request: HttpRequest) -> HttpResponse:
+    principal = principal_for(request.user)
+    local_authority = (
+        LocalAuthority.objects.filter(organisation_id=principal.organisation_id).first()
+        if principal.organisation_id is not None
+        else None
+    )
+    if local_authority is None:
+        raise Http404()
+    if request.method == "POST":
+        referral = services.referral_create(local_authority=local_authority, by=request.user)
+        return redirect("referrals:task_list", pk=referral.pk)
+    return render(request, "referrals/new.html", {"local_authority": local_authority})
+
+
+def _task_rows(referral: Referral, problems: list[Any]) -> list[dict[str, Any]]:
+    values = services.referral_values(referral)
+    return [
+        {
+            "slug": section.slug,
+            "title": section.title,
+            "status": section_status(section.slug, values, problems),
+            "href": reverse("referrals:section", args=[referral.pk, section.slug]),
+        }
+        for section in SECTIONS
+    ]
+
+
+@requires("referral.edit")
+def referral_task_list(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get_for(request.user, pk, "referral.edit")
+    now = clock.now()
+    problems = referral_problems(services.referral_values(referral), now)
+    _viewed(request, referral, "task_list")
+    return render(
+        request,
+        "referrals/task_list.html",
+        {
+            "referral": referral,
+            "rows": _task_rows(referral, problems),
+            "problem_count": len(problems),
+            "editable": referral.status in EDITABLE,
+            "stale": referral.status == Status.DRAFT and draft_is_stale(referral.modified_at, now),
+        },
+    )
+
+
+def _section_initial(referral: Referral, section: str) -> dict[str, Any]:
+    initial = {name: getattr(referral, name) for name in SECTION_BY_SLUG[section].fields}
+    initial["version"] = referral.version
+    return initial
+
+
+@requires("referral.edit")
+def referral_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    if section not in SECTION_FORMS:
+        raise Http404()
+    referral = selectors.referral_get_for(request.user, pk, "referral.edit")
+    form_class = SECTION_FORMS[section]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                services.referral_section_save(
+                    referral=referral,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                    values=form.values(),
+                )
+            except ServiceError as error:
+                # The person's answers stay on the page: nothing they typed is lost.
+                _error_show(form, error)
+            else:
+                messages.success(request, f"{SECTION_BY_SLUG[section].title}: saved")
+                if request.POST.get("then") == "check":
+                    return redirect("referrals:check", pk=referral.pk)
+                return redirect("referrals:task_list", pk=referral.pk)
+    else:
+        form = form_class(initial=_section_initial(referral, section))
+    _viewed(request, referral, f"section:{section}")
+    return render(
+        request,
+        "referrals/section_needs.html" if section == "needs" else "referrals/section.html",
+        {
+            "referral": referral,
+            "form": form,
+            "fields": _field_kinds(form),
+            "section": SECTION_BY_SLUG[section],
+            "editable": referral.status in EDITABLE,
+        },
+    )
+
+
+def _field_kinds(form: forms.Form) -> list[dict[str, Any]]:
+    """Which GOV.UK component shows each question (the template cannot ask a widget's type)."""
+    rows = []
+    for bound in form.visible_fields():
+        widget = bound.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            kind = "date"
+        elif isinstance(widget, forms.RadioSelect):
+            kind = "radios"
+        elif isinstance(widget, forms.CheckboxSelectMultiple):
+            kind = "checkboxes"
+        elif isinstance(widget, forms.Select):
+            kind = "select"
+        elif isinstance(widget, forms.Textarea):
+            kind = "textarea"
+        else:
+            kind = "text"
+        rows.append({"kind": kind, "field": bound})
+    return rows
+
+
+def _answers(referral: Referral) -> list[dict[str, Any]]:
+    """The check-answers summary, section by section, with the person's words."""
+    labels = {
+        "sex": dict(Sex.choices),
+        "ethnicity": dict(Ethnicity.choices),
+        "legal_status": dict(LegalStatus.choices),
+    }
+    sections = []
+    for section in SECTIONS:
+        form = SECTION_FORMS[section.slug]()
+        rows = []
+        for name in section.fields:
+            value = getattr(referral, name)
+            if name == "need_descriptions":
+                continue
+            if name == "needs":
+                descriptions = referral.need_descriptions or {}
+                value = [
+                    f"{NeedOrRisk(code).label}: {descriptions.get(code, '')}" for code in value
+                ]
+            elif name in labels and value:
+                value = labels[name].get(value, value)
+            elif name == "unaccompanied_asylum_seeking" and value is not None:
+                value = "Yes" if value else "No"
+            elif isinstance(value, dt.datetime):
+                value = f"{value.astimezone(clock.LONDON):%-d %B %Y, %H:%M}"
+            elif isinstance(value, dt.date):
+                value = f"{value:%-d %B %Y}"
+            field = form.fields.get(name)
+            rows.append(
+                {
+                    "name": name,
+                    "label": field.label if field else name,
+                    "value": value,
+                    "is_list": isinstance(value, list),
+                }
+            )
+        sections.append(
+            {
+                "section": section,
+                "rows": rows,
+                "href": reverse("referrals:section", args=[referral.pk, section.slug]),
+            }
+        )
+    return sections
+
+
+@requires("referral.view")
+def referral_check(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get_for(request.user, pk, "referral.view_identity")
+    may_submit = user_can(request.user, "referral.submit", referral) and referral.status in (
+        Status.DRAFT,
+        Status.INFORMATION_REQUESTED,
+    )
+    form = SubmitForm(initial={"version": referral.version})
+    if request.method == "POST":
+        if not may_submit:
+            raise Http404()
+        form = SubmitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.referral_submit(
+                    referral=referral, by=request.user, version=form.cleaned_data["version"]
+                )
+            except ServiceError as error:
+                _error_show(form, error)
+            else:
+                messages.success(request, "Referral submitted: it is complete")
+                return redirect("referrals:detail", pk=referral.pk)
+        referral = selectors.referral_get_for(request.user, pk, "referral.view_identity")
+    problems = referral_problems(services.referral_values(referral), clock.now())
+    _viewed(request, referral, "check")
+    return render(
+        request,
+        "referrals/check.html",
+        {
+            "referral": referral,
+            "sections": _answers(referral),
+            "problems": problems,
+            "form": form,
+            "may_submit": may_submit,
+            "editable": referral.status in EDITABLE
+            and user_can(request.user, "referral.edit", referral),
+        },
+    )
+
+
+# --- one referral ------------------------------------------------------------------------
+
+
+@requires("referral.view")
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get_for(request.user, pk)
+    _viewed(request, referral, "detail")
+    if not selectors.referral_sees_identity(request.user, referral):
+        return render(
+            request,
+            "referrals/detail_home.html",
+            {"view": selectors.referral_home_view(referral), "referral": referral},
+        )
+    now = clock.now()
+    keep_alive = (
+        keep_alive_of(
+            completed_at=referral.completed_at,
+            last_update_at=referral.last_update_at,
+            last_reviewed_at=referral.last_reviewed_at,
+            extended_until=referral.extended_until,
+        )
+        if referral.completed_at and referral.is_open
+        else None
+    )
+    urgency = selectors.referral_urgency(referral)
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "sections": _answers(referral),
+            "timeline": selectors.referral_timeline_for(request.user, referral),
+            "earlier": selectors.referral_earlier_for(request.user, referral),
+            "keep_alive": keep_alive,
+            "update_due": keep_alive is not None and keep_alive.update_due(now),
+            "review_due": keep_alive is not None and keep_alive.review_due(now),
+            "remaining": urgency.remaining(now),
+            "urgency": urgency,
+            "outcome_label": _outcome_label(referral),
+            "actions": _actions(request, referral),
+        },
+    )
+
+
+def _outcome_label(referral: Referral) -> str:
+    labels = {**dict(WithdrawalReason.choices), **dict(ClosureDestination.choices)}
+    return labels.get(referral.outcome_reason, "")
+
+
+def _actions(request: HttpRequest, referral: Referral) -> list[tuple[str, str]]:
+    user = request.user
+    actions = []
+    if referral.status in EDITABLE and user_can(user, "referral.edit", referral):
+        actions.append(("Change the referral", reverse("referrals:task_list", args=[referral.pk])))
+    if referral.status == Status.INFORMATION_REQUESTED and user_can(
+        user, "referral.submit", referral
+    ):
+        actions.append(("Send the information", reverse("referrals:check", args=[referral.pk])))
+    if referral.is_open and user_can(user, "referral.edit", referral):
+        actions.append(
+            ("Record an update or review", reverse("referrals:update", args=[referral.pk]))
+        )
+    if referral.status in (Status.SUBMITTED, Status.COMPLETE) and user_can(
+        user, "referral.request_information", referral
+    ):
+        actions.append(
+            (
+                "Ask for more information",
+                reverse("referrals:request_information", args=[referral.pk]),
+            )
+        )
+    # A draft is the authority's own business: only it may withdraw (discard) one.
+    may_withdraw = user_can(user, "referral.withdraw", referral) and (
+        referral.status != Status.DRAFT or user_can(user, "referral.edit", referral)
+    )
+    if may_withdraw and referral.status not in TERMINAL:
+        actions.append(("Withdraw the referral", reverse("referrals:withdraw", args=[referral.pk])))
+    if referral.is_open and user_can(user, "referral.close", referral):
+        actions.append(
+            ("Close without a placement", reverse("referrals:close", args=[referral.pk]))
+        )
+    if referral.is_open and user_can(user, "referral.extend", referral):
+        actions.append(("Extend the search", reverse("referrals:extend", args=[referral.pk])))
+    return actions
+
+
+def _move_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    action: str,
+    form_class: type[forms.Form],
+    to: str,
+    title: str,
+    button: str,
+    done: str,
+) -> HttpResponse:
+    referral = selectors.referral_get_for(request.user, pk, action)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_transition(
+                referral=referral,
+                to=to,
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                detail=form.cleaned_data.get("detail", ""),
+            )
+        except ServiceError as error:
+            _error_show(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("referrals:detail", pk=referral.pk)
+    _viewed(request, referral, f"move:{to}")
+    return render(
+        request,
+        "referrals/move.html",
+        {"referral": referral, "form": form, "title": title, "button": button},
+    )
+
+
+@requires("referral.withdraw")
+def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move_page(
+        request,
+        pk,
+        action="referral.withdraw",
+        form_class=WithdrawForm,
+        to=Status.WITHDRAWN,
+        title="Withdraw the referral",
+        button="Withdraw the referral",
+        done="Referral withdrawn",
+    )
+
+
+@requires("referral.close")
+def referral_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move_page(
+        request,
+        pk,
+        action="referral.close",
+        form_class=CloseForm,
+        to=Status.CLOSED_NOT_PLACED,
+        title="Close the referral without a placement",
+        button="Close the referral",
+        done="Referral closed without a placement",
+    )
+
+
+@requires("referral.request_information")
+def referral_request_information(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move_page(
+        request,
+        pk,
+        action="referral.request_information",
+        form_class=InformationRequestForm,
+        to=Status.INFORMATION_REQUESTED,
+        title="Ask the authority for more information",
+        button="Send the request",
+        done="More information requested: the authority has been told",
+    )
+
+
+@requires("referral.edit")
+def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get_for(request.user, pk, "referral.edit")
+    form = UpdateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        record = (
+            services.referral_review_record
+            if form.cleaned_data["kind"] == "review"
+            else services.referral_update_record
+        )
+        try:
+            record(referral=referral, by=request.user, note=form.cleaned_data["note"])
+        except ServiceError as error:
+            _error_show(form, error)
+        else:
+            messages.success(request, "Thank you: your update is on the referral's timeline")
+            return redirect("referrals:detail", pk=referral.pk)
+    _viewed(request, referral, "update")
+    return render(
+        request,
+        "referrals/move.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": "Record an update or review",
+            "button": "Save",
+        },
+    )
+
+
+@requires("referral.extend")
+def referral_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get_for(request.user, pk, "referral.extend")
+    form = ExtendForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_extend(
+                referral=referral,
+                by=request.user,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as error:
+            _error_show(form, error)
+        else:
+            messages.success(request, "The referral will be searched for until that date")
+            return redirect("referrals:detail", pk=referral.pk)
+    _viewed(request, referral, "extend")
+    return render(
+        request,
+        "referrals/move.html",
+        {
+            "referral": referral,
+            "form": form,
+            "title": "Extend the search",
+            "button": "Extend",
+        },
+    )
