@@ -1,0 +1,223 @@
+"""What every API endpoint shares: who may call, how errors look, limits, replays.
+
+Resources subclass ``ApiViewSet`` (or ``ApiView``) and declare
+``policy_actions``: the policy action each of their operations needs. The
+permission is then exactly the pages' rule, from ``swc.organisations.policy``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import pagination, permissions, serializers, views, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from swc.organisations.policy import user_can
+
+from . import idempotency
+from .authentication import ApiKeyAuthentication, VerifiedSessionAuthentication
+from .parsers import LimitedJSONParser, max_body_bytes
+from .problems import PROBLEM_CONTENT_TYPE, RequestBodyTooLarge, problem_exception_handler
+from .throttling import ApiKeyRateThrottle
+
+
+class StrictSerializer(serializers.Serializer):
+    """Input that names a field the API does not know is refused, not silently ignored."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field is not part of the API."] for name in unknown},
+                    code="unknown_field",
+                )
+        return super().to_internal_value(data)
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details (schema only)."""
+
+    class FieldError(serializers.Serializer):
+        field = serializers.CharField(allow_null=True)
+        message = serializers.CharField()
+        code = serializers.CharField()
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    errors = FieldError(many=True, required=False)  # type: ignore[assignment]
+
+
+PROBLEM_STATUSES_READ = {
+    "401": "Missing, invalid or revoked API key",
+    "403": "Your role may not do this",
+    "404": "No such record, or not one you may see",
+    "406": "Only application/json is offered",
+    "429": "Rate limit reached: wait Retry-After seconds",
+}
+PROBLEM_STATUSES_WRITE = {
+    **PROBLEM_STATUSES_READ,
+    "400": "Malformed JSON, wrong types, unknown fields or a refused change",
+    "409": "Someone changed the record first, or the same Idempotency-Key is in progress",
+    "413": "The request body is too large",
+    "415": "Send application/json",
+    "422": "This Idempotency-Key was used for a different request",
+}
+
+
+class ProblemAutoSchema(AutoSchema):
+    """Documents every error response as problem details, and unknown fields as refused."""
+
+    def _map_serializer(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if isinstance(serializer, StrictSerializer) and isinstance(schema, dict):
+            schema["additionalProperties"] = False
+        return schema
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        problem = self.resolve_serializer(ProblemSerializer(), "response").ref
+        statuses = (
+            PROBLEM_STATUSES_READ if self.method in ("GET", "HEAD") else PROBLEM_STATUSES_WRITE
+        )
+        if self.method in ("GET", "HEAD"):
+            statuses = {**statuses, "400": "A query parameter is not valid"}
+        for code, description in statuses.items():
+            if code in responses:
+                continue
+            response: dict[str, Any] = {
+                "description": description,
+                "content": {PROBLEM_CONTENT_TYPE: {"schema": problem}},
+            }
+            if code == "429":
+                response["headers"] = {
+                    "Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Seconds to wait before trying again",
+                    }
+                }
+            responses[code] = response
+        return responses
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST":
+            parameters.append(
+                OpenApiParameter(
+                    idempotency.HEADER,
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description=(
+                        "Any unique string (a UUID is ideal). Sending the same key again "
+                        "returns the first response and creates nothing new."
+                    ),
+                )
+            )
+        return parameters
+
+
+class ApiPagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class PolicyPermission(permissions.BasePermission):
+    """The operation's policy action, asked of ``swc.organisations.policy``."""
+
+    message = "Your role may not do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        action = view.policy_action_for_request()
+        return action is None or user_can(request.user, action)
+
+
+class ApiMixin(views.APIView):
+    """Authentication, permission, limits, errors, idempotency and ETags for every endpoint."""
+
+    authentication_classes = [ApiKeyAuthentication, VerifiedSessionAuthentication]
+    permission_classes = [permissions.IsAuthenticated, PolicyPermission]
+    throttle_classes = [ApiKeyRateThrottle]
+    parser_classes = [LimitedJSONParser]
+    renderer_classes = [JSONRenderer]
+    schema = ProblemAutoSchema()
+
+    # The rule for the permission matrix test and for operations not listed below.
+    policy_action: ClassVar[str] = ""
+    # Per viewset action (list, retrieve, create, submit...) when they differ.
+    policy_actions: ClassVar[dict[str, str]] = {}
+
+    def policy_action_for_request(self) -> str | None:
+        name = getattr(self, "action", None) or str(self.request.method).lower()
+        return self.policy_actions.get(name, self.policy_action) or None
+
+    def get_exception_handler(self) -> Any:
+        return problem_exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > max_body_bytes():
+            raise RequestBodyTooLarge()
+        if request.method == "POST":
+            self._idempotency_prepare(request)
+
+    def _idempotency_prepare(self, request: Request) -> None:
+        key = idempotency.header_of(request)
+        if key is None:
+            return
+        outcome = idempotency.idempotency_claim(
+            caller=idempotency.caller_of(request),
+            key=key,
+            fingerprint=idempotency.request_fingerprint(request),
+        )
+        if isinstance(outcome, Response):
+            self.post = lambda *a, **k: outcome  # type: ignore[method-assign]
+            return
+        handler = self.post  # type: ignore[attr-defined]
+
+        def post(*args: Any, **kwargs: Any) -> Response:
+            return idempotency.idempotency_run(outcome, lambda: handler(*args, **kwargs))
+
+        self.post = post  # type: ignore[method-assign]
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        # Responses may hold a child's details: never kept by shared caches.
+        response["Cache-Control"] = "no-store"
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and isinstance(response, Response)
+        ):
+            response.render()
+            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            conditional = get_conditional_response(
+                request._request, etag=response["ETag"], response=response
+            )
+            if conditional is not None and conditional is not response:
+                conditional["Cache-Control"] = "no-store"
+                return conditional
+        return response
+
+
+class ApiView(ApiMixin):
+    pass
+
+
+class ApiViewSet(ApiMixin, viewsets.GenericViewSet):
+    pagination_class = ApiPagination
