@@ -1,0 +1,36 @@
+"""Run the scheduled checks and the outbox sweep every minute (or once)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from swc.notifications.scheduler import scheduler_tick
+
+
+class Command(BaseCommand):
+    help = (
+        "Every INTERVAL seconds: publish due reminders (register, lists, monthly return, "
+        "referral updates) and re-enqueue notifications due a retry or left by a dead worker. "
+        "Safe to run on several machines: every tick is idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=int, default=60, help="seconds between ticks")
+        parser.add_argument("--once", action="store_true", help="run one tick and stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        while True:
+            close_old_connections()
+            report = scheduler_tick()
+            published = ", ".join(f"{k}={v}" for k, v in sorted(report.published.items()) if v)
+            self.stdout.write(
+                f"tick: published {published or 'nothing'}; swept {report.swept}"
+                + (f"; errors {', '.join(report.errors)}" if report.errors else "")
+            )
+            if options["once"]:
+                return
+            time.sleep(max(options["interval"], 1))

@@ -1,0 +1,163 @@
+"""What is sent, to whom, in words: the declarative table of messages.
+
+Each message names the audiences that receive it and the words of the email
+and text. The words are filled only from ``personalisation``, which holds a
+referral's reference number, organisation names, dates and a link: never a
+child's name or any other detail about a child. GOV.UK Notify receives the
+same personalisation for the template whose id is configured for the message
+(``settings.SWC_NOTIFY_TEMPLATES[message]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from swc.core.events import EventKind
+
+
+class Audience:
+    """Who receives a message; resolved to people by ``services.recipients_for``."""
+
+    UNIT = "unit"  # coordinators and unit managers
+    ON_CALL = "on_call"  # the on-call officer, when the event happens out of hours
+    HOMES = "homes"  # the managers of the homes named by the event
+    AUTHORITY = "authority"  # the referrers of the referring authority
+    UNIT_MANAGERS = "unit_managers"
+
+
+class Message:
+    """Message kinds: the event kinds, plus the stages and alerts the outbox adds."""
+
+    REFERRAL_SUBMITTED = EventKind.REFERRAL_SUBMITTED
+    REFERRAL_COMPLETED = EventKind.REFERRAL_COMPLETED
+    REFERRAL_INFORMATION_REQUESTED = EventKind.REFERRAL_INFORMATION_REQUESTED
+    REFERRAL_SENT_TO_HOME = EventKind.REFERRAL_SENT_TO_HOME
+    HOME_RESPONDED = EventKind.HOME_RESPONDED
+    OFFER_ACCEPTED = EventKind.OFFER_ACCEPTED
+    REFERRAL_CLOSED = EventKind.REFERRAL_CLOSED
+    REFERRAL_UPDATE_DUE = EventKind.REFERRAL_UPDATE_DUE
+    REFERRAL_REVIEW_DUE = EventKind.REFERRAL_REVIEW_DUE
+    REFERRAL_LIST_OVERDUE = EventKind.REFERRAL_LIST_OVERDUE
+    REGISTER_NOT_CONFIRMED = EventKind.REGISTER_NOT_CONFIRMED
+    REGISTER_NOT_CONFIRMED_UNIT = "register.not_confirmed.unit"
+    MONTHLY_RETURN_DUE = EventKind.MONTHLY_RETURN_DUE
+    DELIVERY_FAILED = "notification.delivery_failed"
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    title: str  # shown on the preferences page
+    subject: str
+    body: str
+    audiences: tuple[str, ...]
+    # A person may opt out of an optional message; the others are how the service works.
+    optional: bool = False
+
+
+A = Audience
+MESSAGES: dict[str, MessageSpec] = {
+    Message.REFERRAL_SUBMITTED: MessageSpec(
+        "A referral is submitted",
+        "Referral {reference} submitted",
+        "{authority} has submitted referral {reference}. Open it: {link}",
+        (A.UNIT, A.ON_CALL),
+    ),
+    Message.REFERRAL_COMPLETED: MessageSpec(
+        "A referral is complete",
+        "Referral {reference} is complete",
+        "Referral {reference} from {authority} is complete: the two-hour clock has started. "
+        "Open it: {link}",
+        (A.UNIT, A.ON_CALL),
+    ),
+    Message.REFERRAL_INFORMATION_REQUESTED: MessageSpec(
+        "The unit asks for more information",
+        "More information needed for referral {reference}",
+        "The Secure Welfare Coordination Unit needs more information about referral "
+        "{reference}. Open it: {link}",
+        (A.AUTHORITY,),
+    ),
+    Message.REFERRAL_SENT_TO_HOME: MessageSpec(
+        "A referral is sent to your home",
+        "Referral {reference} sent to your home",
+        "The Secure Welfare Coordination Unit has sent referral {reference} to {home}. "
+        "Please respond: {link}",
+        (A.HOMES,),
+    ),
+    Message.HOME_RESPONDED: MessageSpec(
+        "A home responds to a referral",
+        "{home} has responded to referral {reference}",
+        "{home} has responded to referral {reference}. Open it: {link}",
+        (A.UNIT, A.AUTHORITY),
+    ),
+    Message.OFFER_ACCEPTED: MessageSpec(
+        "An offer is accepted",
+        "Referral {reference}: an offer has been accepted",
+        "An offer has been accepted for referral {reference}. "
+        "If your home was not chosen, no further action is needed. {link}",
+        (A.HOMES,),
+    ),
+    Message.REFERRAL_CLOSED: MessageSpec(
+        "A referral is closed",
+        "Referral {reference} is closed",
+        "Referral {reference} is closed. No further action is needed. {link}",
+        (A.HOMES,),
+        optional=True,
+    ),
+    Message.REFERRAL_UPDATE_DUE: MessageSpec(
+        "A two-weekly update is due",
+        "Update due for referral {reference}",
+        "A two-weekly update for referral {reference} was due on {due}. Please update it: {link}",
+        (A.AUTHORITY,),
+    ),
+    Message.REFERRAL_REVIEW_DUE: MessageSpec(
+        "A three-monthly review is due",
+        "Review due for referral {reference}",
+        "A three-monthly review of referral {reference} was due on {due}. Please review it: {link}",
+        (A.AUTHORITY,),
+    ),
+    Message.REFERRAL_LIST_OVERDUE: MessageSpec(
+        "A complete referral has no list after 90 minutes",
+        "Referral {reference}: no list after 90 minutes",
+        "Referral {reference} has been complete for 90 office minutes without a list of "
+        "potential placements. Open it: {link}",
+        (A.UNIT_MANAGERS,),
+    ),
+    Message.REGISTER_NOT_CONFIRMED: MessageSpec(
+        "Your home's register is not confirmed by 10:00",
+        "Confirm today's vacancy register for {home}",
+        "{home} has not confirmed its vacancy register today. Please confirm it: {link}",
+        (A.HOMES,),
+    ),
+    Message.REGISTER_NOT_CONFIRMED_UNIT: MessageSpec(
+        "A home's register is still not confirmed",
+        "{home} has not confirmed its register today",
+        "{home} has still not confirmed its vacancy register today. {link}",
+        (A.UNIT,),
+        optional=True,
+    ),
+    Message.MONTHLY_RETURN_DUE: MessageSpec(
+        "The monthly return is due in 3 working days",
+        "Monthly return due on {due}",
+        "The monthly return to DfE for {period} is due on {due}, in 3 working days. {link}",
+        (A.UNIT_MANAGERS,),
+    ),
+    Message.DELIVERY_FAILED: MessageSpec(
+        "A notification could not be delivered",
+        "A notification could not be delivered",
+        "Notification {notification} ({failed_message}) could not be delivered: {error}. "
+        "See the outbox: {link}",
+        (A.UNIT_MANAGERS,),
+    ),
+}
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def message_render(message: str, personalisation: dict[str, str]) -> tuple[str, str]:
+    """The subject and body of ``message`` filled from ``personalisation`` (missing keys blank)."""
+    spec = MESSAGES[message]
+    values = _Blank({k: str(v) for k, v in personalisation.items()})
+    return spec.subject.format_map(values), spec.body.format_map(values)
