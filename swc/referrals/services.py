@@ -22,7 +22,7 @@ from swc.audit.services import audit_record
 from swc.core import clock
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
-from swc.organisations.models import LocalAuthority, Organisation, Role
+from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind, Role
 from swc.organisations.policy import principal_for, require
 
 from .completeness import FIELDS, referral_problems
@@ -348,9 +348,12 @@ def referral_share_with_homes(
         Status.INFORMATION_REQUESTED,
     ):
         raise ServiceError("Only a complete, open referral can be sent to homes")
+    organisations = list(home_organisations)
+    if any(o.kind != OrganisationKind.SECURE_HOME for o in organisations):
+        raise ServiceError("A referral can only be sent to secure children's homes")
     now = clock.now()
     created: list[ReferralShare] = []
-    for organisation in home_organisations:
+    for organisation in organisations:
         share, is_new = ReferralShare.objects.get_or_create(
             referral=referral,
             home_organisation=organisation,
@@ -541,6 +544,35 @@ def _lapse_and_remind_one(pk: int, now: dt.datetime, report: LapseReport) -> Non
                 actor=None, action=AuditAction.CHANGE, obj=referral, detail={"lapsed": True}
             )
             report.lapsed += 1
+
+
+def referral_list_view_record(
+    *, referrals: list[Referral], by: Any, request: HttpRequest | None, what: str
+) -> None:
+    """Audit one reading of a list that shows children's names: which referrals were shown."""
+    audit_record(
+        actor=by,
+        action=AuditAction.VIEW,
+        object_type="referrals.referral",
+        object_id="list",
+        request=request,
+        detail={"page": what, "referral_ids": [r.pk for r in referrals]},
+    )
+
+
+def local_authority_for_code(code: str) -> LocalAuthority:
+    """The authority with this three-digit DfE code; a clear ServiceError when there is none."""
+    code = (code or "").strip()
+    if not (len(code) == 3 and code.isdigit()):
+        raise ServiceError(
+            "Enter the authority's DfE code as three digits, like 850", field="local_authority"
+        )
+    local_authority = LocalAuthority.objects.filter(dfe_la_code=code).first()
+    if local_authority is None:
+        raise ServiceError(
+            f"There is no local authority with DfE code {code}", field="local_authority"
+        )
+    return local_authority
 
 
 def referral_view_record(

@@ -151,3 +151,9 @@ def test_section_statuses_for_the_task_list() -> None:
     assert section_status("preferences", values, problems) == "Optional"
     empty: dict[str, object] = {}
     assert section_status("legal", empty, referral_problems(empty, NOW)) == "Not yet started"
+
+
+@given(st.sets(st.sampled_from(sorted(REQUIRED))))
+def test_blanking_any_required_items_reports_exactly_those(blanked) -> None:
+    problems = problems_for(**dict.fromkeys(blanked, None))
+    assert {p.field for p in problems} == set(blanked)

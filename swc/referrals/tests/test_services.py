@@ -18,6 +18,7 @@ from swc.organisations.tests.factories import (
 )
 from swc.referrals.models import Referral, ReferralEventKind
 from swc.referrals.services import (
+    local_authority_for_code,
     referral_create,
     referral_extend,
     referral_list_provided,
@@ -301,3 +302,28 @@ def test_finished_referrals_are_never_reminded(la, coordinator) -> None:
     complete_referral(local_authority=la, status=Status.PLACED)
     report = referrals_lapse_and_remind(NOW + dt.timedelta(days=200))
     assert (report.update_reminders, report.review_reminders, report.lapsed) == (0, 0, 0)
+
+
+def test_only_secure_homes_can_be_sent_a_referral(la, coordinator) -> None:
+    referral = complete_referral(local_authority=la)
+    with pytest.raises(ServiceError, match="only be sent to secure children's homes"):
+        referral_share_with_homes(
+            referral=referral, home_organisations=[la.organisation], by=coordinator
+        )
+    assert not referral.shares.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("999", "There is no local authority with DfE code 999"),
+        ("85", "three digits"),
+        ("abc", "three digits"),
+        ("", "three digits"),
+    ],
+)
+def test_an_unknown_authority_code_gets_a_clear_message(code, message) -> None:
+    LocalAuthorityFactory(dfe_la_code="850")
+    with pytest.raises(ServiceError, match=message):
+        local_authority_for_code(code)
+    assert local_authority_for_code(" 850 ").dfe_la_code == "850"

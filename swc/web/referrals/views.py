@@ -71,6 +71,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     principal = principal_for(request.user)
     sees_identity = user_can(request.user, "referral.view_identity")
     rows: list[Any] = referrals
+    if referrals:
+        services.referral_list_view_record(
+            referrals=referrals, by=request.user, request=request, what="list"
+        )
     if not sees_identity:
         today = clock.today()
         rows = [selectors.referral_home_view(r, today) for r in referrals]
@@ -91,6 +95,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @requires("referral.triage")
 def referral_triage(request: HttpRequest) -> HttpResponse:
     rows = selectors.referral_triage_queue_for(request.user)
+    if rows:
+        services.referral_list_view_record(
+            referrals=[row.referral for row in rows],
+            by=request.user,
+            request=request,
+            what="triage",
+        )
     return render(request, "referrals/triage.html", {"rows": rows})
 
 

@@ -334,3 +334,22 @@ def test_the_unit_extends_and_the_authority_records_an_update(client_for, la, re
     )
     assert response.status_code == 302
     assert referral.events.filter(kind="update").exists()
+
+
+def test_the_triage_page_queries_do_not_grow_and_the_reading_is_audited(
+    client_for, la, django_assert_max_num_queries
+) -> None:
+    coordinator = user_with_role(Role.COORDINATOR)
+    client = client_for(coordinator)
+    for _ in range(3):
+        complete_referral(local_authority=la)
+    client.get(reverse("referrals:triage"))
+    for _ in range(12):
+        complete_referral(local_authority=LocalAuthorityFactory())
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("referrals:triage")).content.decode()
+    assert page.count('href="/referrals/') >= 15
+    audit = (
+        AuditEvent.objects.filter(action=AuditAction.VIEW, object_id="list").order_by("-id").first()
+    )
+    assert audit is not None and len(audit.detail["referral_ids"]) == 15
