@@ -11,6 +11,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from swc.organisations.models import User
 from swc.organisations.tests.factories import confirmed_device
 
+# Browser fixtures are registered here, once for the whole run, so that a
+# browser test anywhere in the tree shares the one Playwright session (a
+# second sync Playwright session in the same process cannot start).
+from tests.browser.fixtures import browser, web  # noqa: F401
+
 
 @pytest.fixture
 def client_for() -> Callable[[User], Client]:
@@ -26,3 +31,9 @@ def client_for() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "web" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

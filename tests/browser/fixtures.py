@@ -1,4 +1,4 @@
-"""Real-browser tests: Debian's Chromium driven by Playwright, pages checked with axe-core.
+"""Real-browser test fixtures (registered once, in the root conftest.py): Debian's Chromium driven by Playwright, pages checked with axe-core.
 
 Every journey test signs in the way a person does (password, then a TOTP
 code), runs with the production Content Security Policy, and fails on any
@@ -98,9 +98,3 @@ def web(browser: Browser, live_server: Any) -> Iterator[BrowserSession]:
     page.on("pageerror", lambda error: session.console_errors.append(str(error)))
     yield session
     context.close()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
