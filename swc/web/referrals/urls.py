@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.referral_new, name="new"),
     path("triage/", views.referral_triage, name="triage"),
     path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/timeline/", views.referral_timeline, name="timeline"),
     path("<int:pk>/sections/", views.referral_task_list, name="task_list"),
     path("<int:pk>/sections/<slug:section>/", views.referral_section, name="section"),
     path("<int:pk>/check/", views.referral_check, name="check"),

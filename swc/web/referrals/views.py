@@ -335,13 +335,17 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     urgency = selectors.referral_urgency(referral)
+    timeline = selectors.referral_timeline_for(request.user, referral)
     return render(
         request,
         "referrals/detail.html",
         {
             "referral": referral,
             "sections": _answers(referral),
-            "timeline": selectors.referral_timeline_for(request.user, referral),
+            "timeline": timeline,
+            "information_request": _information_request(timeline)
+            if referral.status == Status.INFORMATION_REQUESTED
+            else None,
             "earlier": selectors.referral_earlier_for(request.user, referral),
             "keep_alive": keep_alive,
             "update_due": keep_alive is not None and keep_alive.update_due(now),
@@ -352,6 +356,25 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": _actions(request, referral),
         },
     )
+
+
+@requires("referral.view_identity")
+def referral_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get_for(request.user, pk, "referral.view_identity")
+    _viewed(request, referral, "timeline")
+    return render(
+        request,
+        "referrals/timeline.html",
+        {"referral": referral, "timeline": selectors.referral_timeline_for(request.user, referral)},
+    )
+
+
+def _information_request(timeline: list[Any]) -> Any:
+    """The unit's latest request for information, to show the authority what was asked."""
+    for event in reversed(timeline):
+        if event.to_status == Status.INFORMATION_REQUESTED:
+            return event
+    return None
 
 
 def _outcome_label(referral: Referral) -> str:

@@ -17,7 +17,6 @@ from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_r
 from swc.referrals.models import Referral
 from swc.referrals.tests.factories import complete_referral
 from swc.referrals.workflow import Status
-from tests.browser.conftest import browser, web  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +28,7 @@ def _date(page, legend: str, day: dt.date) -> None:  # type: ignore[no-untyped-d
     group.get_by_label("Year").fill(str(day.year))
 
 
-def test_a_social_worker_fills_in_a_referral_with_errors_shown_and_nothing_lost(web) -> None:  # noqa: F811
+def test_a_social_worker_fills_in_a_referral_with_errors_shown_and_nothing_lost(web) -> None:
     la = LocalAuthorityFactory(name="Synthshire")
     web.sign_in(user_with_role(Role.REFERRER, la.organisation))
     page = web.open("/referrals/new/")
@@ -79,7 +78,7 @@ def test_a_social_worker_fills_in_a_referral_with_errors_shown_and_nothing_lost(
     assert referral.need_descriptions == {"going_missing": "Missing three times this month"}
 
 
-def test_the_triage_queue_and_a_referral_page_are_accessible(web) -> None:  # noqa: F811
+def test_the_triage_queue_and_a_referral_page_are_accessible(web) -> None:
     referral = complete_referral()
     web.sign_in(user_with_role(Role.COORDINATOR))
     page = web.open("/referrals/triage/")

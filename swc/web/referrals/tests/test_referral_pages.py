@@ -353,3 +353,25 @@ def test_the_triage_page_queries_do_not_grow_and_the_reading_is_audited(
         AuditEvent.objects.filter(action=AuditAction.VIEW, object_id="list").order_by("-id").first()
     )
     assert audit is not None and len(audit.detail["referral_ids"]) == 15
+
+
+def test_the_timeline_shows_who_what_when_and_why(client_for, la, referrer) -> None:
+    referral = complete_referral(local_authority=la)
+    coordinator = user_with_role(Role.COORDINATOR, full_name="Cara Coordinator")
+    client_for(coordinator).post(
+        reverse("referrals:request_information", args=[referral.pk]),
+        {"detail": "Please send the care plan"},
+    )
+    detail = client_for(referrer).get(reverse("referrals:detail", args=[referral.pk]))
+    assert "More information requested" in detail.content.decode()
+    assert "Please send the care plan" in detail.content.decode()
+    page = client_for(referrer).get(reverse("referrals:timeline", args=[referral.pk]))
+    text = page.content.decode()
+    assert "Cara Coordinator" in text and "10 March 2026 09:30" in text
+    home = OrganisationFactory(kind=OrganisationKind.SECURE_HOME)
+    ReferralShare.objects.create(referral=referral, home_organisation=home, shared_at=NOW)
+    manager = user_with_role(Role.HOME_MANAGER, home)
+    assert (
+        client_for(manager).get(reverse("referrals:timeline", args=[referral.pk])).status_code
+        == 404
+    )
