@@ -1,0 +1,235 @@
+"""Matching records: what was proposed, what homes answered, offers and placements.
+
+Statuses change only through ``services.py``, each change a conditional
+UPDATE on the current status, so two people acting at once never both win.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from swc.core.models import TimestampedModel
+
+
+def _list_default() -> list[Any]:
+    return []
+
+
+class HomeExclusion(TimestampedModel):
+    """A home a local authority has said it will not use: a hard constraint in matching."""
+
+    local_authority = models.ForeignKey(
+        "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+    )
+    home = models.ForeignKey("homes.SecureHome", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "home"], name="home_exclusion_once_per_authority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.home} excluded by authority {self.local_authority_id}"
+
+
+class MatchRun(models.Model):
+    """One run of matching for a referral: the ranked list, exclusions, and what was sent.
+
+    ``candidates`` and ``exclusions`` keep the whole explanation as it stood
+    (home ids, names, score parts with reasons), so the list the authority
+    was given can be shown again exactly, whatever changes afterwards.
+    """
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="match_runs"
+    )
+    run_at = models.DateTimeField()
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    weights = models.JSONField(default=dict)
+    candidates = models.JSONField(default=_list_default)
+    exclusions = models.JSONField(default=_list_default)
+    # The shortlist as the coordinator adjusted it: SecureHome ids, in their order.
+    selected_home_ids = models.JSONField(default=_list_default, blank=True)
+    note = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Match run {self.pk} for referral {self.referral_id}"
+
+    @property
+    def policy_owner_id(self) -> int:
+        return self.referral.local_authority.organisation_id
+
+
+class ResponseKind(models.TextChoices):
+    ACCEPT = "accept", "Accept: offer a bed"
+    DECLINE = "decline", "Decline"
+    INFORMATION = "information", "Ask for more information"
+
+
+class DeclineReason(models.TextChoices):
+    NO_BED = "no_bed", "No bed after all"
+    GROUP_MIX = "group_mix", "Group mix"
+    NEEDS = "needs", "Needs beyond what we can manage"
+    STAFFING = "staffing", "Staffing"
+    OTHER = "other", "Other"
+
+
+class HomeResponse(models.Model):
+    """A home's answer to a referral. Append-only; any number, in any order.
+
+    ``counted`` is False for an answer that arrived after the referral had an
+    accepted offer or was closed: it is kept, and ignored for the outcome.
+    """
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="home_responses"
+    )
+    home = models.ForeignKey("homes.SecureHome", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=ResponseKind.choices)
+    decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
+    detail = models.TextField(blank=True)
+    available_from = models.DateField(null=True, blank=True)
+    by_phone = models.BooleanField(default=False)
+    counted = models.BooleanField(default=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["referral", "home", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.home} for referral {self.referral_id}"
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    WITHDRAWN = "withdrawn", "Withdrawn by the home"
+    NOT_TAKEN = "not_taken", "Not taken up"
+
+
+class Offer(TimestampedModel):
+    """A home's offer of one bed to one referral, from a date."""
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="offers"
+    )
+    home = models.ForeignKey("homes.SecureHome", on_delete=models.PROTECT, related_name="+")
+    vacancy = models.ForeignKey("homes.Vacancy", on_delete=models.PROTECT, related_name="+")
+    response = models.OneToOneField(HomeResponse, on_delete=models.PROTECT, related_name="offer")
+    available_from = models.DateField()
+    status = models.CharField(max_length=16, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["available_from", "id"]
+        constraints = [
+            # A referral accepts at most one offer; a home has one open offer per referral.
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(status="accepted"),
+                name="offer_one_accepted_per_referral",
+            ),
+            models.UniqueConstraint(
+                fields=["referral", "home"],
+                condition=models.Q(status="open"),
+                name="offer_one_open_per_home_and_referral",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer from {self.home} for referral {self.referral_id}"
+
+    @property
+    def policy_owner_id(self) -> int:
+        return self.referral.local_authority.organisation_id
+
+    def policy_is_shared_with(self, organisation_id: int) -> bool:
+        """The offering home sees it; the referring authority sees it (and its price)."""
+        return organisation_id in (
+            self.home.organisation_id,
+            self.referral.local_authority.organisation_id,
+        )
+
+
+class DischargeReason(models.TextChoices):
+    ORDER_ENDED = "order_ended", "Secure order ended or expired"
+    ORDER_DISCHARGED = "order_discharged", "Order discharged by the court"
+    PLANNED_STEP_DOWN = "planned_step_down", "Planned move on"
+    BREAKDOWN = "breakdown", "Placement ended early"
+    OTHER = "other", "Other"
+
+
+class DischargeDestination(models.TextChoices):
+    FAMILY = "family", "Home to family"
+    CHILDRENS_HOME = "childrens_home", "Children's home"
+    FOSTER_CARE = "foster_care", "Foster care"
+    OTHER_SECURE = "other_secure", "Another secure home"
+    CUSTODY = "custody", "Custody"
+    HOSPITAL = "hospital", "Hospital"
+    OTHER = "other", "Other"
+
+
+class Placement(TimestampedModel):
+    """A child placed in a home from an accepted offer: admission, and later discharge."""
+
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="placement"
+    )
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="placement")
+    home = models.ForeignKey("homes.SecureHome", on_delete=models.PROTECT, related_name="+")
+    admitted_on = models.DateField()
+    discharged_on = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(max_length=24, choices=DischargeReason.choices, blank=True)
+    discharge_destination = models.CharField(
+        max_length=24, choices=DischargeDestination.choices, blank=True
+    )
+    discharge_detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-admitted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discharged_on__isnull=True)
+                | models.Q(discharged_on__gte=models.F("admitted_on")),
+                name="placement_discharge_after_admission",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Placement for referral {self.referral_id} at {self.home}"
+
+    @property
+    def policy_owner_id(self) -> int:
+        return self.referral.local_authority.organisation_id
+
+    def policy_is_shared_with(self, organisation_id: int) -> bool:
+        return organisation_id == self.home.organisation_id
+
+    @property
+    def length_of_stay_days(self) -> int | None:
+        """Nights stayed: discharge date minus admission date (None while still placed)."""
+        if self.discharged_on is None:
+            return None
+        return (self.discharged_on - self.admitted_on).days
