@@ -232,3 +232,25 @@ def section_status(section: str, values: Mapping[str, Any], problems: list[Probl
     if any(p.section == section for p in problems):
         return "Incomplete"
     return "Completed"
+
+
+def answer_problems(values: Mapping[str, Any], now: dt.datetime) -> list[Problem]:
+    """Answers that cannot be right whatever else is filled in later (drafts included).
+
+    A date of birth making the child under 10 or over 17 today, a court date in
+    the past, a regulation 10 start in the future, an approval dated in the
+    future, a bed needed before today. Missing answers are not problems here.
+    """
+    today = now.astimezone(LONDON).date()
+    problems = legal_problems(values, now, include_missing=False)
+    dob = values.get("date_of_birth")
+    if dob is not None:
+        message = age_problem(dob, today, when="today")
+        if message:
+            problems.append(Problem("child", "date_of_birth", message))
+    needed = values.get("bed_needed_at")
+    if needed is not None and needed.astimezone(LONDON).date() < today:
+        problems.append(
+            Problem("when", "bed_needed_at", "The date the bed is needed must be today or later")
+        )
+    return problems

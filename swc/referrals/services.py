@@ -25,7 +25,7 @@ from swc.core.events import DomainEvent, EventKind, event_publish
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind, Role
 from swc.organisations.policy import principal_for, require
 
-from .completeness import FIELDS, referral_problems
+from .completeness import FIELDS, answer_problems, referral_problems
 from .deadlines import keep_alive_of
 from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
 from .vocabulary import ClosureDestination, WithdrawalReason
@@ -138,9 +138,21 @@ def referral_section_save(
         raise ConflictError(_STALE_MESSAGE)
     now = clock.now()
     changed = [name for name, value in values.items() if getattr(current, name) != value]
+    # Only the answers being saved are judged, so an old answer that time has made
+    # wrong (a hearing now past) does not block saving another section.
+    wrong = [p for p in answer_problems(values, now) if p.field in values]
+    if wrong:
+        raise ServiceError(wrong[0].message, field=wrong[0].field)
     if current.status != Status.DRAFT:
-        merged = {**referral_values(current), **values}
-        problems = referral_problems(merged, now)
+        before = referral_values(current)
+        # Refuse only what this edit breaks: time may have made an old answer stale
+        # (a hearing now past), and that must not block correcting something else.
+        already = {(p.field, p.message) for p in referral_problems(before, now)}
+        problems = [
+            p
+            for p in referral_problems({**before, **values}, now)
+            if (p.field, p.message) not in already
+        ]
         if problems:
             raise ServiceError(
                 "A submitted referral must stay complete: " + problems[0].message,

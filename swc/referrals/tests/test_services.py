@@ -327,3 +327,43 @@ def test_an_unknown_authority_code_gets_a_clear_message(code, message) -> None:
     with pytest.raises(ServiceError, match=message):
         local_authority_for_code(code)
     assert local_authority_for_code(" 850 ").dfe_la_code == "850"
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"date_of_birth": dt.date(2008, 3, 10)}, "date_of_birth", "must be under 18"),
+        ({"date_of_birth": dt.date(2016, 3, 11)}, "date_of_birth", "must be at least 10"),
+        (
+            {"legal_status": "s25_application", "hearing_date": dt.date(2026, 3, 9)},
+            "hearing_date",
+            "must be today or in the future",
+        ),
+        (
+            {
+                "legal_status": "regulation_10",
+                "regulation_10_started_at": NOW + dt.timedelta(hours=1),
+            },
+            "regulation_10_started_at",
+            "must not be in the future",
+        ),
+        ({"bed_needed_at": NOW - dt.timedelta(days=1)}, "bed_needed_at", "today or later"),
+    ],
+)
+def test_the_service_refuses_impossible_answers_even_on_a_draft(
+    la, referrer, values, field, message
+) -> None:
+    draft = referral_create(local_authority=la, by=referrer)
+    with pytest.raises(ServiceError, match=message) as refused:
+        referral_section_save(referral=draft, by=referrer, version=draft.version, values=values)
+    assert refused.value.field == field
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
+def test_a_stale_answer_does_not_block_correcting_another_after_submission(la, referrer) -> None:
+    referral = complete_referral(local_authority=la, hearing_date=dt.date(2026, 3, 5))
+    saved = referral_section_save(
+        referral=referral, by=referrer, version=referral.version, values={"home_area": "Newtown"}
+    )
+    assert saved.home_area == "Newtown"
