@@ -12,11 +12,11 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from swc.core.events import event_subscribe
 
-        from .services import notifications_write_for_event
+        from .services import notifications_on_event
 
         # Runs inside the publishing service's transaction: the outbox row and
         # the change it announces commit together, or not at all.
-        event_subscribe(notifications_write_for_event)
+        event_subscribe(notifications_on_event)
 
     def load_demo_data(self, out: Any) -> None:
         """A synthetic on-call rota for the next four weeks (idempotent)."""

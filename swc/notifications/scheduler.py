@@ -88,7 +88,7 @@ def list_overdue_check(now: dt.datetime, report: TickReport) -> None:
         completed_at__lte=now - LIST_OVERDUE_AFTER,
     ).values_list("pk", "completed_at", "local_authority__organisation_id")
     for pk, completed_at, organisation_id in candidates:
-        if office_hours_between(completed_at, now) < LIST_OVERDUE_AFTER:
+        if completed_at is None or office_hours_between(completed_at, now) < LIST_OVERDUE_AFTER:
             continue
         with transaction.atomic():
             event_publish(

@@ -124,7 +124,7 @@ def channels_for(
     spec = MESSAGES[message]
     if spec.optional and message in (preference.muted_messages or []) and not urgent:
         return []
-    channels = []
+    channels: list[str] = []
     if preference.email_enabled and user.email:
         channels.append(Channel.EMAIL)
     if user.phone and (preference.sms_enabled or urgent):
@@ -244,6 +244,11 @@ def notifications_write_for_event(event: DomainEvent) -> list[int]:
     )
     transaction.on_commit(lambda: notifications_enqueue(ids))
     return ids
+
+
+def notifications_on_event(event: DomainEvent) -> None:
+    """The subscriber registered in ``NotificationsConfig.ready``."""
+    notifications_write_for_event(event)
 
 
 def notifications_enqueue(ids: Iterable[int]) -> None:

@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "account"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+]

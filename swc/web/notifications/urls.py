@@ -1,5 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.outbox, name="outbox"),
+    path("local/", views.local_messages, name="local"),
+    path("rota/", views.rota, name="rota"),
+    path("rota/<int:pk>/remove/", views.rota_remove, name="rota-remove"),
+]
