@@ -1,5 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "matching"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("allocation/", views.allocation, name="allocation"),
+    path("placements/", views.placements, name="placements"),
+    path("placements/<int:pk>/discharge/", views.discharge, name="discharge"),
+    path("offers/<int:pk>/admit/", views.admit, name="admit"),
+    path("referrals/<int:pk>/", views.match, name="match"),
+    path("referrals/<int:pk>/respond/", views.respond, name="respond"),
+    path("referrals/<int:pk>/offers/", views.offers, name="offers"),
+]

@@ -1,0 +1,121 @@
+"""Forms for the matching pages: sending the list, homes' responses, offers, placements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from swc.homes.models import SecureHome, Vacancy
+from swc.matching.models import DeclineReason, DischargeDestination, DischargeReason, ResponseKind
+from swc.web.forms import GovukFormMixin
+
+DATE_FORMATS = ["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+DATE_HINT = "For example, 27 3 2026"
+
+
+class DayField(forms.DateField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("help_text", DATE_HINT)
+        kwargs.setdefault("widget", forms.DateInput(format="%-d %-m %Y"))
+        super().__init__(**kwargs)
+
+
+class SendForm(GovukFormMixin, forms.Form):
+    """The coordinator's shortlist: chosen homes, and a note for the authority."""
+
+    homes = forms.MultipleChoiceField(
+        label="Homes to send the referral to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label="Note about the list (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, candidates: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["homes"].choices = [  # type: ignore[attr-defined]
+            (str(c["home_id"]), f"{c['name']} (score {c['score']:g})") for c in candidates
+        ]
+
+    def home_ids(self) -> list[int]:
+        return [int(h) for h in self.cleaned_data.get("homes", [])]
+
+
+class ResponseForm(GovukFormMixin, forms.Form):
+    """A home's answer; the unit uses it for answers taken by phone."""
+
+    home = forms.ModelChoiceField(
+        label="Home", queryset=SecureHome.objects.none(), empty_label="Choose the home"
+    )
+    kind = forms.ChoiceField(
+        label="The home's answer", choices=ResponseKind.choices, widget=forms.RadioSelect
+    )
+    vacancy = forms.ModelChoiceField(
+        label="Bed offered",
+        queryset=Vacancy.objects.none(),
+        required=False,
+        empty_label="Choose the bed",
+        help_text="For an acceptance: one of the home's free beds on the register",
+    )
+    available_from = DayField(label="Date the bed is available (for an acceptance)", required=False)
+    decline_reason = forms.ChoiceField(
+        label="Reason (for a decline)",
+        choices=DeclineReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    detail = forms.CharField(
+        label="Details or question",
+        required=False,
+        max_length=4000,
+        help_text="The reason in words for 'Other', or the question for the authority",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        homes: Any,
+        vacancies: Any,
+        fixed_home: SecureHome | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        home_field: Any = self.fields["home"]
+        home_field.queryset = homes
+        vacancy_field: Any = self.fields["vacancy"]
+        vacancy_field.queryset = vacancies
+        vacancy_field.label_from_instance = lambda v: (
+            f"{v.home.name}: free from {v.available_from:%-d %B %Y}"
+            + (f" ({v.get_restriction_sex_display().lower()} only)" if v.restriction_sex else "")
+        )
+        if fixed_home is not None:
+            del self.fields["home"]
+        self.fixed_home = fixed_home
+
+    def responding_home(self) -> SecureHome:
+        if self.fixed_home is not None:
+            return self.fixed_home
+        home: SecureHome = self.cleaned_data["home"]
+        return home
+
+
+class AdmitForm(GovukFormMixin, forms.Form):
+    admitted_on = DayField(label="Date the child was admitted")
+
+
+class DischargeForm(GovukFormMixin, forms.Form):
+    discharged_on = DayField(label="Date the child left")
+    reason = forms.ChoiceField(
+        label="Why the placement ended", choices=DischargeReason.choices, widget=forms.RadioSelect
+    )
+    destination = forms.ChoiceField(
+        label="Where the child went", choices=DischargeDestination.choices, widget=forms.RadioSelect
+    )
+    detail = forms.CharField(label="Details (optional)", required=False, max_length=500)
