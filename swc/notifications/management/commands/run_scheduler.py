@@ -24,7 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            close_old_connections()
             report = scheduler_tick()
             published = ", ".join(f"{k}={v}" for k, v in sorted(report.published.items()) if v)
             self.stdout.write(
@@ -34,3 +33,5 @@ class Command(BaseCommand):
             if options["once"]:
                 return
             time.sleep(max(options["interval"], 1))
+            # A long-running process: drop connections the database may have closed.
+            close_old_connections()
