@@ -371,3 +371,29 @@ def test_two_workers_racing_for_one_row_send_it_exactly_once(backend, monkeypatc
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT
     assert notification.attempts == 1
+
+
+# --- the real database task backend and its worker ------------------------------
+
+
+def test_with_the_database_backend_a_worker_delivers_after_commit(
+    coordinator, backend, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event_publish(submitted())
+        assert DBTaskResult.objects.count() == 0  # nothing queued before the commit
+    assert DBTaskResult.objects.count() == 1
+    notification = unit_email(coordinator)
+    assert notification.status == NotificationStatus.PENDING
+    # The worker closes its connections between tasks; here that would close the test's.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT
+    assert len(backend.sent) == 1
