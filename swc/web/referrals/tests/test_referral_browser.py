@@ -1,6 +1,6 @@
 """The referral journey in a real browser: question pages, errors, check answers, submit.
 
-Uses the Chromium + axe-core fixtures of tests/browser; every page is checked
+Uses the Chromium + axe-core fixtures registered in the root conftest; every page is checked
 for WCAG 2.2 A/AA violations and console errors (CSP included).
 """
 
