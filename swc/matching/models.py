@@ -133,7 +133,10 @@ class Offer(TimestampedModel):
         "referrals.Referral", on_delete=models.PROTECT, related_name="offers"
     )
     home = models.ForeignKey("homes.SecureHome", on_delete=models.PROTECT, related_name="+")
-    vacancy = models.ForeignKey("homes.Vacancy", on_delete=models.PROTECT, related_name="+")
+    # Always set by the services; empty only for synthetic history loaded as demo data.
+    vacancy = models.ForeignKey(
+        "homes.Vacancy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     response = models.OneToOneField(HomeResponse, on_delete=models.PROTECT, related_name="offer")
     available_from = models.DateField()
     status = models.CharField(max_length=16, choices=OfferStatus.choices, default=OfferStatus.OPEN)

@@ -307,6 +307,8 @@ def offer_accept(*, offer: Offer, by: Any) -> Offer:
             "An offer can be accepted only while the referral is with homes: it already has an "
             "accepted offer or is closed"
         )
+    if current.vacancy is None:
+        raise ConflictError("This offer names no bed on the register, so it cannot be accepted")
     now = clock.now()
     # The bed first: if someone else has it, nothing else changes.
     vacancy_hold(vacancy=current.vacancy, referral_id=referral.pk, by=None)
@@ -369,7 +371,8 @@ def offer_fall_through(*, offer: Offer, by: Any, detail: str = "") -> Offer:
     )
     if rows != 1 or referral.status != Status.OFFER_ACCEPTED:
         raise ConflictError("Only an accepted offer for a referral not yet placed can fall through")
-    vacancy_release(vacancy=offer.vacancy, by=None)
+    if offer.vacancy is not None:
+        vacancy_release(vacancy=offer.vacancy, by=None)
     referral_transition(referral=referral, to=Status.WITH_HOMES, by=by, detail=detail)
     offer.refresh_from_db()
     audit_record(actor=by, action=AuditAction.CHANGE, obj=offer, detail={"status": "withdrawn"})
@@ -388,6 +391,8 @@ def placement_admit(*, offer: Offer, admitted_on: dt.date, by: Any) -> Placement
         raise ServiceError("Only an accepted offer can become a placement")
     if admitted_on > clock.today():
         raise ServiceError("The admission date cannot be in the future", field="admitted_on")
+    if current.vacancy is None:
+        raise ServiceError("This offer names no bed on the register")
     vacancy_fill(vacancy=current.vacancy, referral_id=referral.pk, by=None)
     try:
         with transaction.atomic():

@@ -27,6 +27,7 @@ from swc.matching.services import (
     home_response_record,
     match_run,
     offer_accept,
+    offer_fall_through,
     placement_admit,
     placement_discharge,
     shortlist_send,
@@ -467,3 +468,19 @@ def test_an_open_offer_cannot_become_a_placement(coordinator, la) -> None:
     with pytest.raises(ServiceError):
         placement_admit(offer=offer, admitted_on=TODAY, by=coordinator)
     assert not Placement.objects.exists()
+
+
+def test_an_accepted_offer_that_falls_through_frees_the_bed_and_resumes_the_search(
+    coordinator, la
+) -> None:
+    home = home_make()
+    referral = _sent(complete_referral(local_authority=la), coordinator, home)
+    offer = _offer(referral, home)
+    offer_accept(offer=offer, by=coordinator)
+    offer_fall_through(offer=offer, by=coordinator, detail="Home's staffing changed")
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.WITHDRAWN
+    assert Vacancy.objects.get(pk=offer.vacancy_id).status == VacancyStatus.FREE
+    assert Referral.objects.get(pk=referral.pk).status == Status.WITH_HOMES
+    with pytest.raises(ConflictError):
+        offer_fall_through(offer=offer, by=coordinator)

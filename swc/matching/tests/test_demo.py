@@ -1,0 +1,51 @@
+"""Demo matching history: answers, offers and placements on the demo referrals, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+
+from swc.homes.demo import demo_register_load
+from swc.matching.demo import demo_matching_load
+from swc.matching.models import HomeResponse, Offer, OfferStatus, Placement
+from swc.referrals.demo import demo_referrals_load
+from swc.referrals.models import Referral
+from swc.referrals.workflow import Status
+
+DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_history_is_consistent_and_loads_once() -> None:
+    call_command("import_local_authorities", str(DATA / "local_authorities.csv"), stdout=StringIO())
+    call_command("import_secure_homes", str(DATA / "secure_homes.csv"), stdout=StringIO())
+    with time_machine.travel(NOW, tick=False):
+        demo_register_load(StringIO())
+        demo_referrals_load(StringIO())
+        demo_matching_load(StringIO())
+        placed = Referral.objects.filter(status=Status.PLACED, placed_home__isnull=False)
+        assert Placement.objects.count() == placed.count() > 0
+        for placement in Placement.objects.select_related("referral", "offer")[:50]:
+            assert placement.home_id == placement.referral.placed_home_id
+            assert placement.offer.status == OfferStatus.ACCEPTED
+            if placement.discharged_on:
+                assert placement.length_of_stay_days is not None
+                assert placement.length_of_stay_days >= 14
+        assert HomeResponse.objects.filter(kind="decline").exists()
+        before = (HomeResponse.objects.count(), Offer.objects.count(), Placement.objects.count())
+        out = StringIO()
+        demo_matching_load(out)
+        assert "already loaded" in out.getvalue()
+        assert (
+            HomeResponse.objects.count(),
+            Offer.objects.count(),
+            Placement.objects.count(),
+        ) == before
