@@ -91,7 +91,11 @@ def recipients_for(event: DomainEvent, audience: str) -> list[tuple[User, int | 
         if not is_on_call_time(event.occurred_at):
             return []
         officer = on_call_officer_at(event.occurred_at)
-        return [(officer, None)] if officer else []
+        if officer is not None:
+            return [(officer, None)]
+        # A gap in the rota must not mean nobody hears: the unit managers stand in.
+        logger.warning("Nobody on the on-call rota at %s", event.occurred_at.isoformat())
+        return recipients_for(event, Audience.UNIT_MANAGERS)
     if audience == Audience.HOMES:
         found: list[tuple[User, int | None]] = []
         for organisation_id in event.home_organisation_ids:

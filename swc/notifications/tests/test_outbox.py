@@ -9,6 +9,8 @@ import time
 import pytest
 import time_machine
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 from notifications_python_client.errors import HTTPError
 from requests import ConnectTimeout, Response
 
@@ -178,6 +180,13 @@ def test_retry_delay_doubles_up_to_an_hour():
         60,
         60,
     ]
+
+
+@given(st.integers(min_value=1, max_value=50), st.integers(min_value=1, max_value=50))
+def test_retry_delay_never_shrinks_and_never_exceeds_an_hour(a, b):
+    low, high = sorted([a, b])
+    assert dt.timedelta(minutes=1) <= retry_delay(low) <= retry_delay(high)
+    assert retry_delay(high) <= dt.timedelta(hours=1)
 
 
 def test_a_recipient_without_a_phone_fails_clearly_and_changes_nothing_else(coordinator, backend):

@@ -191,6 +191,14 @@ def test_the_on_call_officer_hears_of_a_new_referral_out_of_hours_by_text_and_em
     assert world["coordinator"] in recipients(Message.REFERRAL_SUBMITTED)
 
 
+def test_with_nobody_on_the_rota_the_unit_managers_are_texted_out_of_hours(world):
+    at = london(2027, 1, 2, 12)  # a Saturday with no rota
+    with time_machine.travel(at, tick=False):
+        event_publish(event(EventKind.REFERRAL_COMPLETED, world, at=at))
+    assert recipients(Message.REFERRAL_COMPLETED, Channel.SMS) == {world["manager"]}
+    assert world["coordinator"] not in recipients(Message.REFERRAL_COMPLETED, Channel.SMS)
+
+
 def test_the_rota_answers_who_is_on_call(rota):
     assert on_call_officer_at(london(2026, 12, 26, 12)) == rota
     assert on_call_officer_at(london(2026, 12, 29, 9)) is None  # the period has ended
