@@ -86,7 +86,7 @@ MESSAGES: dict[str, MessageSpec] = {
     Message.HOME_RESPONDED: MessageSpec(
         "A home responds to a referral",
         "{home} has responded to referral {reference}",
-        "{home} has responded to referral {reference}. Open it: {link}",
+        "{home} has responded to referral {reference}: it has {response}. Open it: {link}",
         (A.UNIT, A.AUTHORITY),
     ),
     Message.OFFER_ACCEPTED: MessageSpec(

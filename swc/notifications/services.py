@@ -176,11 +176,21 @@ def _personalisation(
         values["home"] = ", ".join(names.get(i, "") for i in home_ids)
     if message in (Message.REGISTER_NOT_CONFIRMED, Message.REGISTER_NOT_CONFIRMED_UNIT):
         values["link"] = _link("register:own" if organisation_id else "register:declarations")
+    if message == Message.HOME_RESPONDED:
+        values["response"] = RESPONSE_WORDS.get(str(event.detail.get("kind", "")), "responded")
     # Only whitelisted, non-identifying details travel from an event into a message.
     for key in ("due", "period", "notification", "failed_message", "error"):
         if key in event.detail:
             values[key] = str(event.detail[key])
     return values
+
+
+# The matching part's response kinds, in the words of a message.
+RESPONSE_WORDS = {
+    "accept": "offered a bed",
+    "decline": "declined",
+    "information": "asked for more information",
+}
 
 
 def _message_for(event: DomainEvent) -> str:

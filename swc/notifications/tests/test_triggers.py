@@ -122,6 +122,19 @@ def test_a_home_is_named_to_its_own_managers_only(world):
         assert notification.personalisation["reference"] == "R000042"
 
 
+def test_a_home_response_says_what_the_home_answered(world):
+    home = world["homes"][0]
+    with time_machine.travel(MONDAY_10, tick=False):
+        declined = event(EventKind.HOME_RESPONDED, world, homes=[home])
+        event_publish(
+            DomainEvent(**{**declined.__dict__, "detail": {"kind": "decline", "counted": True}})
+        )
+    notification = Notification.objects.filter(recipient=world["referrer"]).get()
+    subject, body = message_render(notification.message, notification.personalisation)
+    assert subject == f"{home.name} has responded to referral R000042"
+    assert body.startswith(f"{home.name} has responded to referral R000042: it has declined.")
+
+
 def test_a_person_who_prefers_texts_gets_a_text_too_and_can_mute_optional_messages(world):
     referrer = world["referrer"]
     referrer.phone = "07700900123"
