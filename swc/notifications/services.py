@@ -39,7 +39,7 @@ from swc.core import clock
 from swc.core.calendar import is_on_call_time
 from swc.core.errors import ServiceError
 from swc.core.events import DomainEvent, EventKind
-from swc.organisations.models import Organisation, OrganisationKind, Role, User
+from swc.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 
 from .backends import (
     PermanentDeliveryError,
@@ -97,16 +97,18 @@ def recipients_for(event: DomainEvent, audience: str) -> list[tuple[User, int | 
         logger.warning("Nobody on the on-call rota at %s", event.occurred_at.isoformat())
         return recipients_for(event, Audience.UNIT_MANAGERS)
     if audience == Audience.HOMES:
-        found: list[tuple[User, int | None]] = []
-        for organisation_id in event.home_organisation_ids:
-            found.extend(
-                (u, organisation_id)
-                for u in _members(
-                    memberships__role=Role.HOME_MANAGER,
-                    memberships__organisation_id=organisation_id,
-                )
+        # One query for every home involved, however many there are.
+        memberships = (
+            Membership.objects.filter(
+                role=Role.HOME_MANAGER,
+                organisation_id__in=event.home_organisation_ids,
+                organisation__is_active=True,
+                user__is_active=True,
             )
-        return found
+            .select_related("user")
+            .order_by("organisation_id", "user_id")
+        )
+        return [(m.user, m.organisation_id) for m in memberships]
     if audience == Audience.AUTHORITY:
         if event.local_authority_organisation_id is None:
             return []

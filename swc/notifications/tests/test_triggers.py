@@ -113,6 +113,17 @@ def test_each_event_reaches_its_audience(world, kind, audience, stage):
     assert {n.recipient for n in Notification.objects.all()} == expected
 
 
+def test_writing_for_many_homes_takes_a_constant_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    homes = [SecureHomeFactory(name=f"Extra Home {n}") for n in range(10)]
+    for home in homes:
+        user_with_role(Role.HOME_MANAGER, home.organisation)
+    with time_machine.travel(MONDAY_10, tick=False), django_assert_max_num_queries(8):
+        event_publish(event(EventKind.REFERRAL_SENT_TO_HOME, world, homes=homes))
+    assert Notification.objects.count() == 10
+
+
 def test_a_home_is_named_to_its_own_managers_only(world):
     with time_machine.travel(MONDAY_10, tick=False):
         event_publish(event(EventKind.REFERRAL_SENT_TO_HOME, world, homes=world["homes"]))
