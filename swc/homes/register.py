@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import cache
 
-import holidays
-
+from swc.core import calendar
 from swc.referrals.vocabulary import HomeAccepts, Sex
 
 
@@ -179,35 +177,15 @@ def restriction_problem(home_accepts: str, restriction_sex: str, text: str = "")
 
 
 # --- working days -------------------------------------------------------------
+# One calendar for the whole service (swc/core/calendar.py): England's bank holidays.
 
-
-@cache
-def _england_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
-
-
-def working_day_is(day: dt.date) -> bool:
-    """Monday to Friday, not an England bank holiday: the days a home must confirm."""
-    return day.weekday() < 5 and day not in _england_holidays(day.year)
-
-
-def working_days_between(first: dt.date, last: dt.date) -> int:
-    """Working days in ``first`` .. ``last``, both included (0 when first > last)."""
-    count = 0
-    day = first
-    while day <= last:
-        if working_day_is(day):
-            count += 1
-        day += dt.timedelta(days=1)
-    return count
+working_day_is = calendar.is_working_day
+working_days_between = calendar.working_days_between
 
 
 def working_day_previous(day: dt.date) -> dt.date:
     """The working day before ``day``."""
-    day -= dt.timedelta(days=1)
-    while not working_day_is(day):
-        day -= dt.timedelta(days=1)
-    return day
+    return calendar.working_days_add(day, -1)
 
 
 # --- distance ------------------------------------------------------------------
