@@ -217,3 +217,24 @@ def test_allocation_page_is_a_proposal(
 def test_allocation_page_is_for_the_unit_only(client_for, la) -> None:
     referrer = user_with_role(Role.REFERRER, la.organisation)
     assert client_for(referrer).get("/matching/allocation/").status_code == 404
+
+
+def test_match_and_placement_pages_stay_within_a_query_budget(
+    client_for, coordinator, la, django_assert_max_num_queries
+) -> None:
+    homes = [home_make() for _ in range(8)]
+    referral = _sent(complete_referral(local_authority=la), coordinator, *homes)
+    for home in homes[:4]:
+        home_response_record(
+            referral=referral,
+            home=home,
+            kind="accept",
+            by=manager_of(home),
+            vacancy=free_bed(home),
+            available_from=TODAY,
+        )
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/matching/referrals/{referral.pk}/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/matching/placements/").status_code == 200
