@@ -2,14 +2,84 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from swc.core import clock
+from swc.homes.selectors import home_for_manager, homes_unconfirmed_on
 from swc.organisations.access import requires
+from swc.organisations.policy import user_can
 from swc.organisations.selectors import start_page_summary_for
+from swc.referrals.selectors import referral_list_for
+from swc.referrals.workflow import OPEN, Status
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One line at the top of the start page: a count and where to act on it."""
+
+    text: str
+    url_name: str
+    warning: bool = False
+
+
+def _status_counts(user: Any) -> dict[str, int]:
+    rows = referral_list_for(user).order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def headlines_for(user: Any) -> list[Headline]:
+    """Counts a person should see first, read through the same selectors as the pages."""
+    lines: list[Headline] = []
+    if user_can(user, "referral.triage"):
+        counts = _status_counts(user)
+        waiting = sum(n for status, n in counts.items() if status in OPEN)
+        complete = counts.get(Status.COMPLETE, 0)
+        lines.append(
+            Headline(
+                f"{waiting} open referral(s), {complete} waiting for a list",
+                "referrals:triage",
+                complete > 0,
+            )
+        )
+        unconfirmed = len(homes_unconfirmed_on(clock.today()))
+        if unconfirmed:
+            lines.append(
+                Headline(
+                    f"{unconfirmed} home(s) have not confirmed their register today",
+                    "register:declarations",
+                    True,
+                )
+            )
+    elif user_can(user, "referral.create"):
+        counts = _status_counts(user)
+        drafts = counts.get(Status.DRAFT, 0)
+        open_count = sum(n for status, n in counts.items() if status in OPEN)
+        lines.append(
+            Headline(f"{open_count} open referral(s) from your authority", "referrals:list")
+        )
+        if drafts:
+            lines.append(Headline(f"{drafts} draft(s) not yet submitted", "referrals:list", True))
+    elif user_can(user, "register.update"):
+        home = home_for_manager(user)
+        if home is not None:
+            today = clock.today()
+            if any(u.home.pk == home.pk for u in homes_unconfirmed_on(today)):
+                lines.append(
+                    Headline("Your register has not been confirmed today", "register:own", True)
+                )
+            sent = referral_list_for(user, open_only=True).count()
+            lines.append(Headline(f"{sent} open referral(s) sent to your home", "referrals:list"))
+    return lines
 
 
 @requires("start.view")
 def start(request: HttpRequest) -> HttpResponse:
     summary = start_page_summary_for(request.user)
-    return render(request, "start/start.html", {"summary": summary})
+    return render(
+        request, "start/start.html", {"summary": summary, "headlines": headlines_for(request.user)}
+    )
