@@ -40,32 +40,49 @@ def child_profile_of(referral: Referral, today: dt.date | None = None) -> scorin
     The home area is the referring authority's reference location (its
     latitude and longitude): great-circle distance from there.
     """
-    needed = date_needed_of(referral, today)
-    la = referral.local_authority
-    earlier = set(
-        Referral.objects.filter(
-            local_authority_id=la.pk,
-            la_child_identifier=referral.la_child_identifier,
-            placed_home__isnull=False,
+    return child_profiles_of([referral], today)[0]
+
+
+def child_profiles_of(
+    referrals: list[Referral], today: dt.date | None = None
+) -> list[scoring.ChildProfile]:
+    """``child_profile_of`` for many referrals in two queries, whatever their number."""
+    today = today or clock.today()
+    authority_ids = {r.local_authority_id for r in referrals}
+    excluded: dict[int, set[int]] = {}
+    for la_id, home_id in HomeExclusion.objects.filter(
+        local_authority_id__in=authority_ids
+    ).values_list("local_authority_id", "home_id"):
+        excluded.setdefault(la_id, set()).add(home_id)
+    earlier: dict[tuple[int, str], set[tuple[int, int]]] = {}
+    identifiers = {r.la_child_identifier for r in referrals if r.la_child_identifier}
+    for la_id, identifier, pk, home_id in Referral.objects.filter(
+        local_authority_id__in=authority_ids,
+        la_child_identifier__in=identifiers,
+        placed_home__isnull=False,
+    ).values_list("local_authority_id", "la_child_identifier", "pk", "placed_home_id"):
+        earlier.setdefault((la_id, identifier), set()).add((pk, home_id))
+    out = []
+    for referral in referrals:
+        needed = date_needed_of(referral, today)
+        la = referral.local_authority
+        placed_before = earlier.get((la.pk, referral.la_child_identifier), set())
+        out.append(
+            scoring.ChildProfile(
+                referral_id=referral.pk,
+                age=referral.age_on(needed) or 0,
+                sex=referral.sex,
+                needs=frozenset(referral.needs or ()),
+                latitude=la.latitude,
+                longitude=la.longitude,
+                date_needed=needed,
+                excluded_home_ids=frozenset(excluded.get(la.pk, set())),
+                earlier_home_ids=frozenset(
+                    home_id for pk, home_id in placed_before if pk != referral.pk
+                ),
+            )
         )
-        .exclude(pk=referral.pk)
-        .exclude(la_child_identifier="")
-        .values_list("placed_home_id", flat=True)
-    )
-    excluded = set(
-        HomeExclusion.objects.filter(local_authority_id=la.pk).values_list("home_id", flat=True)
-    )
-    return scoring.ChildProfile(
-        referral_id=referral.pk,
-        age=referral.age_on(needed) or 0,
-        sex=referral.sex,
-        needs=frozenset(referral.needs or ()),
-        latitude=la.latitude,
-        longitude=la.longitude,
-        date_needed=needed,
-        excluded_home_ids=frozenset(excluded),
-        earlier_home_ids=frozenset(h for h in earlier if h is not None),
-    )
+    return out
 
 
 def home_profiles_for_matching() -> list[scoring.HomeProfile]:
@@ -210,13 +227,14 @@ def allocation_for(user: Any, now: dt.datetime | None = None) -> AllocationResul
         .select_related("local_authority")
     )
     ordered = sorted(referrals, key=lambda r: (referral_urgency(r).sort_key(), r.pk))
+    profiles = child_profiles_of(ordered, today)
     waiting = []
-    for priority, referral in enumerate(ordered):
+    for priority, (referral, profile) in enumerate(zip(ordered, profiles, strict=True)):
         remaining = referral_urgency(referral).remaining(now)
         hours = None if remaining is None else remaining.total_seconds() / 3600
         waiting.append(
             Waiting(
-                child=child_profile_of(referral, today),
+                child=profile,
                 priority=priority,
                 urgency=urgency_weight(hours),
                 label=referral.reference,
