@@ -52,9 +52,10 @@ run: migrate
 	$(MANAGE) import_secure_homes $(DATA)/secure_homes.csv
 	$(MANAGE) load_demo_data
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)  (a task worker runs beside it; Ctrl-C stops both)"
+	@echo "Serving on http://$(HOST):$(PORT)  (a task worker and the scheduler run beside it; Ctrl-C stops all)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(MANAGE) db_worker --interval 1 --no-reload > var/worker.log 2>&1 & \
+	  $(MANAGE) run_scheduler --interval 60 > var/scheduler.log 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 # Debian packages the tests need: Chromium for browser tests, PostgreSQL 15 server.
