@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -295,3 +297,18 @@ def test_the_vectorised_matrix_agrees_with_match_referral(homes: list[HomeProfil
     for col, b in enumerate(matrix.beds):
         if b.home_id in excluded:
             assert not matrix.feasible[0, col]
+
+
+def test_the_coordinators_documentation_states_the_weights_in_use() -> None:
+    text = (Path(settings.BASE_DIR) / "docs" / "matching.md").read_text()
+    w = WEIGHTS
+    for row in (
+        f"| Distance from the child's home area | {w.distance:g} | {w.distance:g} × (1 − miles ÷ {w.distance_zero_miles:g})",
+        f"| Specialist support | {w.specialist_support:g} |",
+        f"| Fit with the current group | {w.group_fit:g} |",
+        f"| Earlier placement | {w.earlier_placement:g} |",
+        f"| Bed free soon | {w.bed_soon:g} | {w.bed_soon:g} × (1 − days until the bed is free ÷ {w.bed_wait_zero_days:g})",
+    ):
+        assert row in text, row
+    for hours, factor in w.urgency_tiers:
+        assert f"**× {factor:g}**" in text and f"within {hours:g} hours" in text

@@ -14,7 +14,7 @@ from swc.core.errors import ServiceError
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.matching import selectors, services
 from swc.matching.models import Offer, OfferStatus, Placement
-from swc.matching.scoring import WEIGHTS
+from swc.matching.scoring import WEIGHTS, need_label
 from swc.organisations.access import requires
 from swc.organisations.policy import principal_for, user_can
 from swc.referrals.models import Referral
@@ -98,6 +98,8 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
             "responses": selectors.responses_for(request.user, referral),
             "offers": selectors.offers_for(request.user, referral),
             "sent_ids": set(run.selected_home_ids) if run else set(),
+            "child": selectors.child_profile_of(referral),
+            "need_labels": [need_label(code) for code in sorted(referral.needs or ())],
         },
     )
 
