@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -300,7 +300,7 @@ def test_the_vectorised_matrix_agrees_with_match_referral(homes: list[HomeProfil
 
 
 def test_the_coordinators_documentation_states_the_weights_in_use() -> None:
-    text = (Path(settings.BASE_DIR) / "docs" / "matching.md").read_text()
+    text = (Path(django_settings.BASE_DIR) / "docs" / "matching.md").read_text()
     w = WEIGHTS
     for row in (
         f"| Distance from the child's home area | {w.distance:g} | {w.distance:g} × (1 − miles ÷ {w.distance_zero_miles:g})",
