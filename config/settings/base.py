@@ -6,6 +6,7 @@ override. Secrets and deployment facts come from the environment only.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -231,8 +232,11 @@ SWC_OFFICE_HOURS = {
 }
 
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
-# GOV.UK Notify template ids, one per message kind, from the environment in production.
-SWC_NOTIFY_TEMPLATES: dict[str, str] = {}
+# GOV.UK Notify template ids, one per message kind (keys of swc.notifications.messages.MESSAGES),
+# as a JSON object in the environment: SWC_NOTIFY_TEMPLATES='{"referral.submitted": "uuid", ...}'.
+SWC_NOTIFY_TEMPLATES: dict[str, str] = json.loads(os.environ.get("SWC_NOTIFY_TEMPLATES", "{}"))
+# The service's public address, for links in emails and texts.
+SWC_BASE_URL = os.environ.get("SWC_BASE_URL", "http://127.0.0.1:8000")
 SWC_NOTIFICATION_BACKEND = os.environ.get(
     "SWC_NOTIFICATION_BACKEND", "swc.notifications.backends.LocalBackend"
 )

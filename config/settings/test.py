@@ -8,7 +8,10 @@ from .base import BASE_DIR, database_from_environment
 DEBUG = False
 DATABASES = {"default": database_from_environment(BASE_DIR / "var" / "test.sqlite3")}
 # One SQLite test file per test process, so parallel runs never share a database.
-DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+    }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SWC_NOTIFICATION_BACKEND = "swc.notifications.backends.LocalBackend"
 STORAGES = {

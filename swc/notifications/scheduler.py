@@ -141,11 +141,19 @@ def referral_reminders_check(now: dt.datetime, report: TickReport) -> None:
     report.add(EventKind.REFERRAL_REVIEW_DUE, getattr(lapse, "review_reminders", 0))
 
 
+def retention_check(now: dt.datetime, report: TickReport) -> None:
+    """Remove identifying details of referrals closed longer than the retention period."""
+    from swc.privacy.services import referrals_retention_apply
+
+    report.add("privacy.retention", referrals_retention_apply(now=now))
+
+
 CHECKS: list[Callable[[dt.datetime, TickReport], None]] = [
     register_check,
     list_overdue_check,
     monthly_return_check,
     referral_reminders_check,
+    retention_check,
 ]
 
 

@@ -31,6 +31,7 @@ NAVIGATION = [
     NavItem("Allocation", "matching:allocation", "allocation.propose"),
     NavItem("Reports", "reporting:index", "report.view_aggregates"),
     NavItem("Notifications", "notifications:outbox", "outbox.view"),
+    NavItem("On-call rota", "notifications:rota", "rota.view"),
     NavItem("Audit", "audit:search", "audit.view"),
 ]
 
