@@ -28,6 +28,7 @@ NAVIGATION = [
     NavItem("Vacancies", "register:board", "vacancy_board.view"),
     NavItem("Our register", "register:own", "register.update"),
     NavItem("Declarations", "register:declarations", "register.confirmations.view"),
+    NavItem("Placements", "matching:placements", "placement.record"),
     NavItem("Allocation", "matching:allocation", "allocation.propose"),
     NavItem("Reports", "reporting:index", "report.view_aggregates"),
     NavItem("Notifications", "notifications:outbox", "outbox.view"),
