@@ -41,9 +41,7 @@ class AuditSearchForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         object_type = self.fields["object_type"]
         assert isinstance(object_type, forms.ChoiceField)
-        object_type.choices = [("", "Any")] + [
-            (t, t) for t in audit_object_types() if t
-        ]
+        object_type.choices = [("", "Any")] + [(t, t) for t in audit_object_types() if t]
 
     def clean_object_id(self) -> str:
         value: str = self.cleaned_data["object_id"].strip()
