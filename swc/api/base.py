@@ -28,8 +28,21 @@ from .problems import PROBLEM_CONTENT_TYPE, RequestBodyTooLarge, problem_excepti
 from .throttling import ApiKeyRateThrottle
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictFieldsMixin:
     """Input that names a field the API does not know is refused, not silently ignored."""
+
+    fields: Any
+
+    def get_fields(self) -> Any:
+        fields = super().get_fields()  # type: ignore[misc]
+        for field in fields.values():
+            for inner in (field, getattr(field, "child", None)):
+                if isinstance(inner, serializers.ChoiceField):
+                    # DRF's message quotes the value sent, which may be a child's details.
+                    inner.error_messages["invalid_choice"] = (
+                        "This is not one of the allowed values."
+                    )
+        return fields
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -39,7 +52,11 @@ class StrictSerializer(serializers.Serializer):
                     {name: ["This field is not part of the API."] for name in unknown},
                     code="unknown_field",
                 )
-        return super().to_internal_value(data)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
+    pass
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -83,7 +100,7 @@ class ProblemAutoSchema(AutoSchema):
         self, serializer: Any, direction: Any, bypass_extensions: bool = False
     ) -> Any:
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
-        if isinstance(serializer, StrictSerializer) and isinstance(schema, dict):
+        if isinstance(serializer, StrictFieldsMixin) and isinstance(schema, dict):
             schema["additionalProperties"] = False
         return schema
 

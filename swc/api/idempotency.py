@@ -39,7 +39,7 @@ POLL_SECONDS = 0.05
 STALE_AFTER = dt.timedelta(minutes=2)
 # Stored responses are kept a day (as the IETF draft suggests), then purged.
 KEEP_FOR = dt.timedelta(hours=24)
-REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
+REPLAYED_HEADERS = ("Location", "ETag")
 
 
 @dataclass

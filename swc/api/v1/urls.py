@@ -4,8 +4,10 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .me import MeView
+from .referrals import ReferralViewSet
 
 router = SimpleRouter()
+router.register("referrals", ReferralViewSet, basename="referral")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

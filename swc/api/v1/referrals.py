@@ -1,0 +1,311 @@
+"""``/api/v1/referrals/``: an authority's case-management system drafts, updates,
+submits and withdraws referrals; everyone reads what the policy lets them see.
+
+Every change calls the same service as the pages (``swc.referrals.services``);
+every read goes through ``swc.referrals.selectors``. Reads of a child's details
+are audited like page views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from swc.core.errors import NotPermitted
+from swc.organisations.models import LocalAuthority
+from swc.organisations.policy import principal_for
+from swc.referrals import selectors, services
+from swc.referrals.completeness import FIELDS
+from swc.referrals.models import Referral, ReferralEvent
+from swc.referrals.vocabulary import NeedOrRisk, WithdrawalReason
+from swc.referrals.workflow import Status
+
+from ..base import ApiViewSet, StrictFieldsMixin, StrictSerializer
+
+STAMPS = (
+    "submitted_at",
+    "completed_at",
+    "information_requested_at",
+    "list_provided_at",
+    "offer_accepted_at",
+    "placed_at",
+    "closed_at",
+)
+
+
+class ReferralFilters(StrictSerializer):
+    """Query parameters of the list (unknown ones other than paging are refused)."""
+
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    created_from = serializers.DateField(required=False, help_text="Created on or after")
+    created_to = serializers.DateField(required=False, help_text="Created on or before")
+    updated_since = serializers.DateTimeField(
+        required=False, help_text="Changed at or after (poll with the last response's time)"
+    )
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("created_from"), attrs.get("created_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"created_to": ["Must be on or after created_from."]})
+        return attrs
+
+
+class ReferralSummarySerializer(serializers.ModelSerializer):
+    """A list row: no child's details, so homes and the unit may list alike."""
+
+    reference = serializers.CharField(read_only=True)
+    local_authority_code = serializers.CharField(source="local_authority.dfe_la_code")
+
+    class Meta:
+        model = Referral
+        fields = (
+            "id",
+            "reference",
+            "status",
+            "local_authority_code",
+            "bed_needed_at",
+            "created_at",
+            "modified_at",
+            *STAMPS,
+        )
+        read_only_fields = fields
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """A referral with the child's details: for the authority and the unit only."""
+
+    reference = serializers.CharField(read_only=True)
+    local_authority_code = serializers.CharField(source="local_authority.dfe_la_code")
+    needs = serializers.ListField(child=serializers.CharField())
+    need_descriptions = serializers.DictField(child=serializers.CharField(allow_blank=True))
+
+    class Meta:
+        model = Referral
+        fields = (
+            "id",
+            "reference",
+            "status",
+            "version",
+            "local_authority_code",
+            *FIELDS,
+            *STAMPS,
+            "outcome_reason",
+            "outcome_detail",
+            "created_at",
+            "modified_at",
+        )
+        read_only_fields = fields
+
+
+class ReferralInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """The details an authority sends; every field optional until submission."""
+
+    needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeedOrRisk.choices), required=False, max_length=20
+    )
+    need_descriptions = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000), required=False
+    )
+
+    class Meta:
+        model = Referral
+        fields = FIELDS
+        extra_kwargs = {name: {"required": False} for name in FIELDS}
+
+    def validate_need_descriptions(self, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(NeedOrRisk.values))
+        if unknown:
+            raise serializers.ValidationError("Keys must be need or risk codes.")
+        return value
+
+
+class ReferralUpdateSerializer(ReferralInputSerializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read: a stale version is refused with 409"
+    )
+
+    class Meta(ReferralInputSerializer.Meta):
+        fields = ("version", *FIELDS)
+
+
+class ReferralSubmitSerializer(StrictSerializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class ReferralWithdrawSerializer(StrictSerializer):
+    reason = serializers.ChoiceField(choices=WithdrawalReason.choices)
+    detail = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class ReferralEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReferralEvent
+        fields = ("at", "actor_label", "kind", "from_status", "to_status", "reason", "detail")
+        read_only_fields = fields
+
+
+class HomeViewSerializer(serializers.Serializer):
+    """What a home sees of a referral sent to it: no surname, no authority identifier."""
+
+    pk = serializers.IntegerField()
+    reference = serializers.CharField()
+    initials = serializers.CharField()
+    age = serializers.IntegerField(allow_null=True)
+    sex = serializers.CharField()
+    needs = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    legal_status = serializers.CharField()
+    hearing_date = serializers.DateField(allow_null=True)
+    order_expires_on = serializers.DateField(allow_null=True)
+    bed_needed_at = serializers.DateTimeField(allow_null=True)
+    home_area_region = serializers.CharField()
+    status = serializers.CharField()
+
+
+def _input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ReferralFilters], responses=ReferralSummarySerializer),
+    retrieve=extend_schema(responses=ReferralSerializer),
+)
+class ReferralViewSet(ApiViewSet):
+    policy_action = "referral.view"
+    policy_actions = {
+        "list": "referral.view",
+        "retrieve": "referral.view_identity",
+        "create": "referral.create",
+        "partial_update": "referral.edit",
+        "submit": "referral.submit",
+        "withdraw": "referral.withdraw",
+        "timeline": "referral.view_identity",
+        "home_view": "referral.view",
+    }
+    serializer_class = ReferralSerializer
+    queryset = Referral.objects.none()  # the selectors decide; this is for the schema only
+    lookup_value_regex = "[0-9]+"
+
+    def _referral(self, action_name: str) -> Referral:
+        return selectors.referral_get_for(self.request.user, int(self.kwargs["pk"]), action_name)
+
+    def _viewed(self, referral: Referral, what: str) -> None:
+        services.referral_view_record(
+            referral=referral, by=self.request.user, request=self.request._request, what=what
+        )
+
+    def _full(self, referral: Referral, *, code: int = 200, what: str) -> Response:
+        self._viewed(referral, what)
+        return Response(ReferralSerializer(referral).data, status=code)
+
+    def list(self, request: Request) -> Response:
+        filters = ReferralFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
+        referrals = selectors.referral_list_for(request.user, status=params.get("status"))
+        if "created_from" in params:
+            referrals = referrals.filter(created_at__date__gte=params["created_from"])
+        if "created_to" in params:
+            referrals = referrals.filter(created_at__date__lte=params["created_to"])
+        if "updated_since" in params:
+            referrals = referrals.filter(modified_at__gte=params["updated_since"])
+        page = self.paginate_queryset(referrals)
+        return self.get_paginated_response(ReferralSummarySerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._full(self._referral("referral.view_identity"), what="api:detail")
+
+    @extend_schema(
+        request=ReferralInputSerializer,
+        responses={201: ReferralSerializer},
+        description="Start a draft referral for your authority, with any details you have.",
+    )
+    def create(self, request: Request) -> Response:
+        values = _input(ReferralInputSerializer, request)
+        organisation_id = principal_for(request.user).organisation_id
+        local_authority = (
+            LocalAuthority.objects.filter(organisation_id=organisation_id).first()
+            if organisation_id is not None
+            else None
+        )
+        if local_authority is None:
+            raise NotPermitted()
+        # One transaction: a draft is never left half-made by a refused detail.
+        with transaction.atomic():
+            referral = services.referral_create(local_authority=local_authority, by=request.user)
+            if values:
+                referral = services.referral_section_save(
+                    referral=referral, by=request.user, version=referral.version, values=values
+                )
+        response = self._full(referral, code=status.HTTP_201_CREATED, what="api:create")
+        response["Location"] = f"/api/v1/referrals/{referral.pk}/"
+        return response
+
+    @extend_schema(
+        request=ReferralUpdateSerializer,
+        responses=ReferralSerializer,
+        description="Change details. Send the version you read; after submission the "
+        "referral must stay complete.",
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        referral = self._referral("referral.edit")
+        values = _input(ReferralUpdateSerializer, request)
+        version = values.pop("version")
+        saved = services.referral_section_save(
+            referral=referral, by=request.user, version=version, values=values
+        )
+        return self._full(saved, what="api:update")
+
+    @extend_schema(request=ReferralSubmitSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        """Submit a complete draft (or answer a request for information)."""
+        referral = self._referral("referral.submit")
+        values = _input(ReferralSubmitSerializer, request)
+        submitted = services.referral_submit(
+            referral=referral, by=request.user, version=values["version"]
+        )
+        return self._full(submitted, what="api:submit")
+
+    @extend_schema(request=ReferralWithdrawSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Withdraw the referral, with a reason."""
+        referral = self._referral("referral.withdraw")
+        values = _input(ReferralWithdrawSerializer, request)
+        withdrawn = services.referral_transition(
+            referral=referral,
+            to=Status.WITHDRAWN,
+            by=request.user,
+            reason=values["reason"],
+            detail=values.get("detail", ""),
+        )
+        return self._full(withdrawn, what="api:withdraw")
+
+    @extend_schema(responses=ReferralEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def timeline(self, request: Request, pk: str) -> Response:
+        """Every change to the referral: who, what, when, oldest first."""
+        referral = self._referral("referral.view_identity")
+        events = selectors.referral_timeline_for(request.user, referral)
+        self._viewed(referral, "api:timeline")
+        return Response(ReferralEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        responses={200: OpenApiResponse(HomeViewSerializer, "What a home needs to decide")}
+    )
+    @action(detail=True, methods=["get"], url_path="home-view")
+    def home_view(self, request: Request, pk: str) -> Response:
+        """A referral as a home it was sent to sees it (also for the unit, to check)."""
+        referral = self._referral("referral.view")
+        self._viewed(referral, "api:home_view")
+        return Response(HomeViewSerializer(selectors.referral_home_view(referral)).data)
