@@ -74,7 +74,7 @@ typecheck: install
 	$(VENV)/bin/mypy swc config
 
 security: install
-	$(VENV)/bin/bandit -q -r swc config -c pyproject.toml --severity-level medium
+	$(VENV)/bin/bandit -q -r swc config -c pyproject.toml --severity-level medium -x "*/tests/*"
 
 test-sqlite: install system-packages
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
