@@ -1,0 +1,175 @@
+"""Writes for national data: signing off a return, signing up, answering the survey."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from swc.audit.models import AuditAction
+from swc.audit.services import audit_record
+from swc.core import clock
+from swc.core.errors import ConflictError, ServiceError
+from swc.organisations.models import OrganisationKind, Role
+from swc.organisations.policy import principal_for, require
+
+from .kpi import SATISFACTION_CHOICES
+from .models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance, TermsKind
+from .returns import ReturnMonth, return_due_date
+from .selectors import monthly_return_figures
+
+
+def figures_differences(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every figure that changed between two frozen versions: where, was, now (pure)."""
+    changes: list[dict[str, Any]] = []
+
+    def walk(a: Any, b: Any, path: str) -> None:
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in list(a) + [k for k in b if k not in a]:
+                walk(a.get(key), b.get(key), f"{path}/{key}" if path else str(key))
+        elif a != b:
+            changes.append({"figure": path, "was": a, "now": b})
+
+    walk(old, new, "")
+    return changes
+
+
+def monthly_return_sign_off(
+    *, user: Any, month: ReturnMonth, note: str = ""
+) -> MonthlyReturnVersion:
+    """The unit manager signs off the month's return: its figures are frozen as a new version.
+
+    The first sign-off is version 1; a later one (after corrections) is the
+    next version and lists what changed since the previous one. The unique
+    (month, version) constraint makes two simultaneous sign-offs safe: the
+    second is refused rather than both becoming the same version.
+    """
+    require(user, "report.sign_off")
+    if month.end() > clock.now():
+        raise ServiceError("A month's return can be signed off only after the month has ended.")
+    figures = monthly_return_figures(month)
+    try:
+        with transaction.atomic():
+            previous = (
+                MonthlyReturnVersion.objects.filter(month=str(month)).order_by("-version").first()
+            )
+            differences: list[dict[str, Any]] = []
+            if previous is not None:
+                differences = figures_differences(previous.figures, figures)
+                if not differences:
+                    raise ServiceError(
+                        "Nothing has changed since version "
+                        f"{previous.version}: there is nothing new to sign off."
+                    )
+            version = MonthlyReturnVersion.objects.create(
+                month=str(month),
+                version=(previous.version + 1) if previous else 1,
+                due_on=return_due_date(month),
+                figures=figures,
+                differences=differences,
+                signed_off_by=user,
+                signed_off_at=clock.now(),
+                note=note[:500],
+            )
+            audit_record(
+                actor=user,
+                action=AuditAction.CHANGE,
+                obj=version,
+                detail={"month": str(month), "version": version.version, "signed_off": True},
+            )
+    except IntegrityError:
+        raise ConflictError(
+            "Someone signed off this return at the same moment. Reload the page."
+        ) from None
+    return version
+
+
+def terms_kind_for(user: Any) -> str | None:
+    """Which terms this person accepts for their organisation, if any.
+
+    An authority's admin accepts the terms of use; a home's manager accepts the
+    memorandum of understanding and confidentiality statement (seed 001, 2.8).
+    """
+    principal = principal_for(user)
+    if principal.organisation_kind == OrganisationKind.LOCAL_AUTHORITY and principal.has_role(
+        Role.ADMIN
+    ):
+        return TermsKind.LA_TERMS
+    if principal.organisation_kind == OrganisationKind.SECURE_HOME and principal.has_role(
+        Role.HOME_MANAGER
+    ):
+        return TermsKind.HOME_MOU
+    return None
+
+
+def terms_accept(*, user: Any) -> TermsAcceptance:
+    """Sign the user's organisation up to the service (once; a second acceptance is refused)."""
+    require(user, "terms.accept")
+    kind = terms_kind_for(user)
+    if kind is None:
+        raise ServiceError(
+            "Only an authority's admin or a home's manager can accept the terms for their organisation."
+        )
+    organisation_id = principal_for(user).organisation_id
+    if organisation_id is None:
+        raise ServiceError("You are not a member of an organisation.")
+    try:
+        with transaction.atomic():
+            acceptance = TermsAcceptance.objects.create(
+                organisation_id=organisation_id,
+                kind=kind,
+                accepted_by=user,
+                accepted_at=clock.now(),
+            )
+            audit_record(
+                actor=user, action=AuditAction.CREATE, obj=acceptance, detail={"kind": kind}
+            )
+    except IntegrityError:
+        raise ConflictError("Your organisation has already accepted these terms.") from None
+    return acceptance
+
+
+def survey_submit(*, user: Any, referral: Any, overall: str, comment: str = "") -> SurveyResponse:
+    """Record the user's organisation's answer to the survey about a closed referral.
+
+    Open to the referring authority and to the homes the referral was sent to,
+    once per organisation, and only after the referral has closed.
+    """
+    from swc.referrals.workflow import TERMINAL
+
+    require(user, "survey.answer")
+    principal = principal_for(user)
+    org_id = principal.organisation_id
+    if org_id is None:
+        raise ServiceError("You are not a member of an organisation.")
+    involved = org_id == referral.local_authority.organisation_id or referral.policy_is_shared_with(
+        org_id
+    )
+    if not involved:
+        raise ServiceError("Only the authority and the homes involved can answer this survey.")
+    if referral.status not in TERMINAL:
+        raise ServiceError("The survey opens when the referral has closed.")
+    if overall not in dict(SATISFACTION_CHOICES):
+        raise ServiceError("Select how satisfied you were with the service")
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                referral=referral,
+                organisation_id=org_id,
+                respondent=user,
+                overall=overall,
+                comment=comment[:2000],
+                submitted_at=clock.now(),
+            )
+            audit_record(actor=user, action=AuditAction.CREATE, obj=response)
+    except IntegrityError:
+        raise ConflictError("Your organisation has already answered this survey.") from None
+    return response
+
+
+def latest_version_number(month: ReturnMonth) -> int:
+    """The highest signed-off version of the month (0 if none)."""
+    return (
+        MonthlyReturnVersion.objects.filter(month=str(month)).aggregate(v=Max("version"))["v"] or 0
+    )

@@ -1,0 +1,391 @@
+"""National data pages: returns, KPI dashboard, volume and trend, sign-up, survey.
+
+Nothing here shows a child's record: every page is built from aggregates, and
+anyone outside the unit (analysts) sees them after disclosure control.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from swc.audit.models import AuditAction
+from swc.audit.services import audit_record
+from swc.core import clock
+from swc.core.errors import ServiceError
+from swc.organisations.access import requires
+from swc.organisations.policy import principal_for, user_can
+from swc.reporting import selectors, services
+from swc.reporting.charts import Chart, Series, bar_chart, line_chart, shown_value
+from swc.reporting.exports import return_csv, return_xlsx, summary_rows
+from swc.reporting.kpi import SATISFACTION_CHOICES
+from swc.reporting.models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance
+from swc.reporting.returns import ReturnMonth, months_span, return_due_date
+from swc.web.forms import GovukFormMixin
+
+
+def _month_or_404(text: str) -> ReturnMonth:
+    try:
+        return ReturnMonth.parse(text)
+    except ValueError:
+        raise Http404() from None
+
+
+def _last_complete_month() -> ReturnMonth:
+    today = clock.today()
+    return ReturnMonth(today.year, today.month).previous()
+
+
+class MonthForm(GovukFormMixin, forms.Form):
+    month = forms.CharField(label="Month", max_length=7, help_text="For example, 2026-10")
+
+    def clean_month(self) -> ReturnMonth:
+        try:
+            return ReturnMonth.parse(self.cleaned_data["month"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+@requires("report.view_aggregates")
+def index(request: HttpRequest) -> HttpResponse:
+    form = MonthForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect("reporting:return", month=str(form.cleaned_data["month"]))
+    last = _last_complete_month()
+    months = list(reversed(months_span(ReturnMonth(last.year - 1, last.month).next(), last)))
+    signed = {
+        row["month"]: row["version"]
+        for row in MonthlyReturnVersion.objects.filter(month__in=[str(m) for m in months])
+        .order_by("month", "version")
+        .values("month", "version")
+    }
+    rows = [(m, return_due_date(m), signed.get(str(m))) for m in months]
+    return render(request, "reporting/index.html", {"form": form, "rows": rows})
+
+
+def _charts(tables: list[selectors.ReturnTable]) -> dict[str, Chart]:
+    charts = {}
+    for table in tables:
+        if table.key in selectors.CHARTED:
+            labels = [label for label, _ in table.rows]
+            values = tuple(shown_value(v) for _, v in table.rows)
+            charts[table.key] = bar_chart(
+                f"chart-{table.key}", table.title, labels, [Series("Count", values)]
+            )
+    return charts
+
+
+def _return_context(figures: dict[str, Any], *, suppress: bool) -> dict[str, Any]:
+    tables, measures = selectors.tables_for(figures, suppress=suppress)
+    charts = _charts(tables)
+    month = ReturnMonth.parse(figures["month"])
+    waiting = figures["waiting"]["per_day"]
+    waiting_chart = line_chart(
+        "chart-waiting",
+        "Children waiting at the end of each day",
+        [d[-2:] for d in waiting],
+        [
+            Series(
+                "Waiting",
+                tuple(None if suppress and 1 <= v <= 5 else float(v) for v in waiting.values()),
+            )
+        ],
+    )
+    return {
+        "figures": figures,
+        "month": month,
+        "due_on": dt.date.fromisoformat(figures["due_on"]),
+        "tables": [(t, charts.get(t.key)) for t in tables],
+        "measures": measures,
+        "daily": summary_rows(figures, suppress=suppress),
+        "waiting_chart": waiting_chart,
+        "suppressed": suppress,
+    }
+
+
+def return_html_standalone(figures: dict[str, Any]) -> str:
+    """The return as a self-contained HTML file (for the command line): always suppressed."""
+    return render_to_string(
+        "reporting/return_standalone.html", _return_context(figures, suppress=True)
+    )
+
+
+class SignOffForm(GovukFormMixin, forms.Form):
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=500,
+        help_text="For a correction, say what was corrected and why.",
+    )
+
+
+@requires("report.view_aggregates")
+def monthly_return(request: HttpRequest, month: str) -> HttpResponse:
+    return_month = _month_or_404(month)
+    can_sign_off = selectors.can_sign_off(request.user)
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST":
+        if not can_sign_off:
+            raise Http404()
+        if form.is_valid():
+            try:
+                version = services.monthly_return_sign_off(
+                    user=request.user, month=return_month, note=form.cleaned_data["note"]
+                )
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Version {version.version} signed off and frozen.")
+                return redirect("reporting:return", month=str(return_month))
+    figures = selectors.return_figures_for(request.user, return_month)
+    suppress = selectors.return_is_suppressed_for(request.user)
+    context = _return_context(figures, suppress=suppress)
+    context.update(
+        {
+            "form": form,
+            "can_sign_off": can_sign_off,
+            "month_ended": return_month.end() <= clock.now(),
+            "versions": selectors.return_versions(return_month),
+            "can_export": user_can(request.user, "report.export"),
+        }
+    )
+    return render(request, "reporting/return.html", context)
+
+
+@requires("report.export")
+def return_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
+    return_month = _month_or_404(month)
+    version_number = request.GET.get("version")
+    version = None
+    if version_number:
+        version = MonthlyReturnVersion.objects.filter(
+            month=str(return_month), version=version_number if version_number.isdigit() else -1
+        ).first()
+        if version is None:
+            raise Http404()
+        figures = version.figures
+    else:
+        figures = selectors.return_figures_for(request.user, return_month)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="reporting.monthlyreturn",
+        object_id=str(return_month),
+        request=request,
+        detail={"format": fmt, "version": version.version if version else None},
+    )
+    name = f"monthly-return-{return_month}" + (f"-v{version.version}" if version else "")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            return_xlsx(figures, version=version.version if version else None),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if fmt == "csv":
+        response = HttpResponse(return_csv(figures), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    raise Http404()
+
+
+class PeriodForm(GovukFormMixin, forms.Form):
+    start = forms.DateField(label="From", input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
+    end = forms.DateField(label="To", input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end of the period must be on or after its start")
+        return data
+
+
+@requires("report.view_aggregates")
+def kpis(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    default_start = dt.date(today.year - (today.month < 4), 4, 1)  # the financial year so far
+    form = PeriodForm(request.GET or None)
+    start, end = default_start, today
+    if request.GET and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    elif not request.GET:
+        form = PeriodForm(initial={"start": start.isoformat(), "end": end.isoformat()})
+    indicators = selectors.kpi_dashboard_for(request.user, start, end) if not form.errors else []
+    return render(
+        request,
+        "reporting/kpis.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "kpis": indicators,
+            "sign_ups": selectors.sign_ups() if principal_for(request.user).is_unit else None,
+        },
+    )
+
+
+class TrendForm(GovukFormMixin, forms.Form):
+    start = forms.CharField(label="First month", max_length=7, help_text="YYYY-MM")
+    end = forms.CharField(label="Last month", max_length=7, help_text="YYYY-MM")
+    by = forms.ChoiceField(
+        label="By", choices=[("region", "Region"), ("authority", "Authority")], initial="region"
+    )
+
+    def _month(self, name: str) -> ReturnMonth:
+        try:
+            return ReturnMonth.parse(self.cleaned_data[name])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_start(self) -> ReturnMonth:
+        return self._month("start")
+
+    def clean_end(self) -> ReturnMonth:
+        return self._month("end")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("start"), data.get("end")
+        if first and last:
+            if last < first:
+                self.add_error("end", "The last month must be on or after the first")
+            elif len(months_span(first, last)) > 120:
+                self.add_error("end", "Choose a span of at most ten years (120 months)")
+        return data
+
+
+@requires("report.view_aggregates")
+def trend(request: HttpRequest) -> HttpResponse:
+    last = _last_complete_month()
+    first = ReturnMonth(last.year - 1, last.month).next()
+    by = "region"
+    form = TrendForm(request.GET or None)
+    if request.GET and form.is_valid():
+        first, last, by = (
+            form.cleaned_data["start"],
+            form.cleaned_data["end"],
+            form.cleaned_data["by"],
+        )
+    elif not request.GET:
+        form = TrendForm(initial={"start": str(first), "end": str(last), "by": by})
+    labels, series = (
+        ([], {}) if form.errors else selectors.referral_trend_for(request.user, first, last, by)
+    )
+    suppress = selectors.return_is_suppressed_for(request.user)
+    rows = []
+    for name, values in series.items():
+        shown = [("c" if suppress and 1 <= v <= 5 else str(v)) for v in values]
+        rows.append((name, shown))
+    chart = None
+    if labels and by == "region":
+        chart = line_chart(
+            "chart-trend",
+            "Referrals received each month by region",
+            labels,
+            [Series(name, tuple(shown_value(v) for v in shown)) for name, shown in rows],
+        )
+    totals = [sum(values[k] for values in series.values()) for k in range(len(labels))]
+    total_chart = (
+        bar_chart(
+            "chart-total",
+            "Referrals received each month",
+            labels,
+            [Series("All", tuple(None if suppress and 1 <= t <= 5 else float(t) for t in totals))],
+        )
+        if labels
+        else None
+    )
+    return render(
+        request,
+        "reporting/trend.html",
+        {"form": form, "labels": labels, "rows": rows, "chart": chart, "total_chart": total_chart},
+    )
+
+
+class AcceptForm(GovukFormMixin, forms.Form):
+    accept = forms.BooleanField(
+        label="I accept these terms on behalf of my organisation",
+        error_messages={"required": "Confirm that you accept the terms"},
+    )
+
+
+@requires("terms.accept")
+def terms(request: HttpRequest) -> HttpResponse:
+    kind = services.terms_kind_for(request.user)
+    if kind is None:
+        raise Http404()
+    organisation_id = principal_for(request.user).organisation_id
+    if organisation_id is None:
+        raise Http404()
+    accepted = TermsAcceptance.objects.filter(organisation_id=organisation_id, kind=kind).first()
+    form = AcceptForm(request.POST or None)
+    if request.method == "POST" and accepted is None and form.is_valid():
+        try:
+            services.terms_accept(user=request.user)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you: your organisation is signed up.")
+            return redirect("reporting:terms")
+    return render(
+        request, "reporting/terms.html", {"form": form, "kind": kind, "accepted": accepted}
+    )
+
+
+class SurveyForm(GovukFormMixin, forms.Form):
+    overall = forms.ChoiceField(
+        label="Overall, how satisfied were you with the unit's service for this referral?",
+        choices=SATISFACTION_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how satisfied you were with the service"},
+    )
+    comment = forms.CharField(
+        label="What could the unit do better? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@requires("survey.answer")
+def survey(request: HttpRequest, referral_id: int) -> HttpResponse:
+    from swc.referrals.models import Referral
+
+    referral = Referral.objects.select_related("local_authority").filter(pk=referral_id).first()
+    org_id = principal_for(request.user).organisation_id
+    if (
+        referral is None
+        or org_id is None
+        or not (
+            org_id == referral.local_authority.organisation_id
+            or referral.policy_is_shared_with(org_id)
+        )
+    ):
+        raise Http404()
+    answered = SurveyResponse.objects.filter(referral=referral, organisation_id=org_id).exists()
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and not answered and form.is_valid():
+        try:
+            services.survey_submit(
+                user=request.user,
+                referral=referral,
+                overall=form.cleaned_data["overall"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you for your answer.")
+            return redirect(reverse("reporting:survey", args=[referral.pk]))
+    return render(
+        request,
+        "reporting/survey.html",
+        {"form": form, "referral": referral, "answered": answered},
+    )
