@@ -130,7 +130,7 @@ class SignOffForm(GovukFormMixin, forms.Form):
 def monthly_return(request: HttpRequest, month: str) -> HttpResponse:
     return_month = _month_or_404(month)
     can_sign_off = selectors.can_sign_off(request.user)
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_sign_off:
             raise Http404()
@@ -325,7 +325,7 @@ def terms(request: HttpRequest) -> HttpResponse:
     if organisation_id is None:
         raise Http404()
     accepted = TermsAcceptance.objects.filter(organisation_id=organisation_id, kind=kind).first()
-    form = AcceptForm(request.POST or None)
+    form = AcceptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and accepted is None and form.is_valid():
         try:
             services.terms_accept(user=request.user)
@@ -370,7 +370,7 @@ def survey(request: HttpRequest, referral_id: int) -> HttpResponse:
     ):
         raise Http404()
     answered = SurveyResponse.objects.filter(referral=referral, organisation_id=org_id).exists()
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not answered and form.is_valid():
         try:
             services.survey_submit(

@@ -1,0 +1,256 @@
+"""National data pages: who sees what, downloads match the page, sign-off freezes versions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from swc.audit.models import AuditAction, AuditEvent
+from swc.organisations.models import OrganisationKind, Role
+from swc.organisations.tests.factories import OrganisationFactory, user_with_role
+from swc.reporting.models import MonthlyReturnVersion
+from swc.reporting.returns import ReturnMonth
+from swc.reporting.services import monthly_return_sign_off
+
+from .dataset import at, october_build
+
+pytestmark = pytest.mark.django_db
+NOW = "2026-11-05 10:00:00+00:00"
+FIGURE = re.compile(r'data-figure="([^"]+)">([^<]*)<')
+
+
+def _figures_in(html: str) -> dict[str, str]:
+    return {unescape(k): unescape(v) for k, v in FIGURE.findall(html)}
+
+
+@pytest.fixture
+def october():
+    return october_build()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_analyst_sees_suppressed_aggregates_and_no_personal_data(client_for, october) -> None:
+    analyst = user_with_role(Role.ANALYST)
+    response = client_for(analyst).get(reverse("reporting:return", args=["2026-10"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    figures = _figures_in(html)
+    assert figures["referrals_by_region|London"] == "c"
+    assert figures["referrals_by_region|North East"] == "0"
+    assert "Testchild" not in html and "Synthetic" not in html
+    assert "Friday 13 November 2026" in html
+    assert "<svg" in html and "<table" in html
+    # The analyst cannot open a child's record or sign off.
+    referral = october.referrals["r1"]
+    assert (
+        client_for(analyst).get(reverse("referrals:detail", args=[referral.pk])).status_code == 404
+    )
+    assert (
+        client_for(analyst).post(reverse("reporting:return", args=["2026-10"])).status_code == 404
+    )
+    assert not MonthlyReturnVersion.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_unit_sees_the_counts(client_for, october) -> None:
+    coordinator = user_with_role(Role.COORDINATOR)
+    html = client_for(coordinator).get(reverse("reporting:return", args=["2026-10"])).content
+    figures = _figures_in(html.decode())
+    assert figures["referrals_by_region|London"] == "2"
+    assert figures["completion_to_list_hours|p90"] == "15.4"
+
+
+@pytest.mark.parametrize("role", [Role.REFERRER, Role.HOME_MANAGER, Role.ADMIN])
+def test_other_roles_cannot_see_national_data(client_for, role) -> None:
+    user = user_with_role(role)
+    assert client_for(user).get(reverse("reporting:index")).status_code == 404
+    assert client_for(user).get(reverse("reporting:kpis")).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_xlsx_opens_and_matches_the_analysts_page(client_for, october) -> None:
+    analyst = user_with_role(Role.ANALYST)
+    client = client_for(analyst)
+    page = _figures_in(client.get(reverse("reporting:return", args=["2026-10"])).content.decode())
+    response = client.get(reverse("reporting:return-download", args=["2026-10", "xlsx"]))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    cover = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row}
+    assert cover["Due to the DfE on"] == "2026-11-13"
+    compared = 0
+    for sheet in book.worksheets[1:]:
+        if sheet.title in ("measures", "daily"):
+            continue
+        for label, value in list(sheet.iter_rows(min_row=3, values_only=True)):
+            assert page[f"{sheet.title}|{label}"] == value
+            compared += 1
+    for title, n, median, p90 in list(book["measures"].iter_rows(min_row=2, values_only=True)):
+        assert n == median == p90 == "c", title
+    assert compared > 40
+    assert AuditEvent.objects.filter(actor=analyst, action=AuditAction.EXPORT).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_tidy_csv_has_one_observation_a_row(client_for, october) -> None:
+    client = client_for(user_with_role(Role.ANALYST))
+    response = client.get(reverse("reporting:return-download", args=["2026-10", "csv"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(rows[0]) == ["month", "table", "dimension", "category", "measure", "value"]
+    found = {(r["table"], r["category"], r["measure"]): r["value"] for r in rows}
+    assert found[("referrals_by_region", "London", "count")] == "c"
+    assert found[("referrals_by_region", "North East", "count")] == "0"
+    assert found[("outcomes", "Total", "count")] == "c"
+    assert all(r["month"] == "2026-10" for r in rows)
+    for r in rows:
+        assert (
+            r["value"] in {"c", "no data"}
+            or not 1 <= float(r["value"]) <= 5
+            or (r["table"] == "daily")
+        )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_sign_off_freezes_and_a_correction_makes_a_new_version(client_for, october) -> None:
+    manager = user_with_role(Role.UNIT_MANAGER)
+    client = client_for(manager)
+    url = reverse("reporting:return", args=["2026-10"])
+    assert client.post(url, {"note": ""}).status_code == 302
+    v1 = MonthlyReturnVersion.objects.get(month="2026-10")
+    assert v1.version == 1 and v1.figures["counts"]["outcomes"]["Placed"] == 1
+    # Signing off again with nothing changed is refused, with a message, and adds nothing.
+    response = client.post(url, {"note": ""})
+    assert "Nothing has changed since version 1" in response.content.decode()
+    assert MonthlyReturnVersion.objects.count() == 1
+    # A correction: r4 turns out to have been submitted on 1 November.
+    r4 = october.referrals["r4"]
+    r4.submitted_at = at(11, 1, 9)
+    r4.save(update_fields=["submitted_at"])
+    client.post(url, {"note": "r4 was received in November"})
+    v2 = MonthlyReturnVersion.objects.get(month="2026-10", version=2)
+    v1.refresh_from_db()
+    assert v1.figures["counts"]["referrals_by_region"]["London"] == 2  # frozen
+    assert v2.figures["counts"]["referrals_by_region"]["London"] == 1
+    changed = {d["figure"]: (d["was"], d["now"]) for d in v2.differences}
+    assert changed["counts/referrals_by_region/London"] == (2, 1)
+    assert changed["counts/referrals_by_sex/Female"] == (3, 2)
+    page = client.get(url).content.decode()
+    assert "counts/referrals_by_region/London" in page
+    # The frozen version downloads as it was.
+    response = client.get(
+        reverse("reporting:return-download", args=["2026-10", "csv"]) + "?version=1"
+    )
+    assert "2026-10,referrals_by_authority,Referring authority,Testborough,count,c" in (
+        response.content.decode()
+    )
+
+
+@time_machine.travel("2026-10-20 10:00:00+00:00", tick=False)
+def test_a_month_cannot_be_signed_off_before_it_ends(october) -> None:
+    from swc.core.errors import ServiceError
+
+    manager = user_with_role(Role.UNIT_MANAGER)
+    with pytest.raises(ServiceError):
+        monthly_return_sign_off(user=manager, month=ReturnMonth(2026, 10))
+    assert not MonthlyReturnVersion.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_command_writes_every_format_and_prints_the_due_date(tmp_path: Path, october) -> None:
+    for fmt in ("xlsx", "csv", "html"):
+        out = io.StringIO()
+        path = tmp_path / f"return.{fmt}"
+        call_command("monthly_return", month="2026-10", format=fmt, out=str(path), stdout=out)
+        assert "Friday 13 November 2026" in out.getvalue()
+        assert path.stat().st_size > 0
+    assert load_workbook(tmp_path / "return.xlsx").sheetnames[0] == "Cover"
+    html = (tmp_path / "return.html").read_text()
+    assert _figures_in(html)["referrals_by_region|London"] == "c"
+    assert "Testchild" not in html
+
+
+def test_command_refuses_a_bad_month() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("monthly_return", month="October", format="csv", out="/dev/null")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_queries) -> None:
+    client = client_for(user_with_role(Role.UNIT_MANAGER))
+    index = client.get(reverse("reporting:index")).content.decode()
+    assert "October 2026" in index and "Friday 13 November 2026" in index
+    assert client.get(reverse("reporting:index"), {"month": "2026-13"}).status_code == 200
+    with django_assert_max_num_queries(40):
+        kpis = client.get(reverse("reporting:kpis"), {"start": "2026-10-01", "end": "2026-10-31"})
+    html = kpis.content.decode()
+    assert html.count('data-kpi="') == 7
+    # Completed in October: r1 (1 h), r2 (3 h), r3 (18.5 h elapsed; Monday 15:00 to Tuesday
+    # 09:30 is 2 + 0.5 = 2.5 office hours): 1 of 3 within two hours on both clocks.
+    assert "Elapsed: 33.3% (1 of 3); office hours: 33.3% (1 of 3)" in html
+    bad = client.get(reverse("reporting:kpis"), {"start": "2026-10-31", "end": "2026-10-01"})
+    assert "The end of the period must be on or after its start" in bad.content.decode()
+    with django_assert_max_num_queries(20):
+        trend = client.get(
+            reverse("reporting:trend"), {"start": "2026-07", "end": "2026-10", "by": "region"}
+        )
+    html = trend.content.decode()
+    assert "<svg" in html and 'id="table-trend"' in html
+    assert "South East" in html
+
+
+def test_terms_acceptance_signs_an_authority_up_once(client_for) -> None:
+    from swc.organisations.tests.factories import LocalAuthorityFactory
+    from swc.reporting.models import TermsAcceptance, TermsKind
+
+    la = LocalAuthorityFactory()
+    admin = user_with_role(Role.ADMIN, la.organisation)
+    client = client_for(admin)
+    url = reverse("reporting:terms")
+    response = client.post(url, {})
+    assert "Confirm that you accept the terms" in response.content.decode()
+    assert not TermsAcceptance.objects.exists()
+    assert client.post(url, {"accept": "on"}).status_code == 302
+    acceptance = TermsAcceptance.objects.get()
+    assert acceptance.kind == TermsKind.LA_TERMS and acceptance.organisation == la.organisation
+    assert "Signed up" in client.get(url).content.decode()
+    client.post(url, {"accept": "on"})
+    assert TermsAcceptance.objects.count() == 1
+
+
+def test_home_manager_accepts_the_memorandum(client_for) -> None:
+    from swc.reporting.models import TermsAcceptance, TermsKind
+
+    home_org = OrganisationFactory(kind=OrganisationKind.SECURE_HOME)
+    manager = user_with_role(Role.HOME_MANAGER, home_org)
+    assert client_for(manager).post(reverse("reporting:terms"), {"accept": "on"}).status_code == 302
+    assert TermsAcceptance.objects.get().kind == TermsKind.HOME_MOU
+
+
+def test_survey_after_a_closed_referral(client_for, october) -> None:
+    from swc.reporting.models import SurveyResponse
+
+    referral = october.referrals["r2"]  # withdrawn
+    referrer = user_with_role(Role.REFERRER, october.la_a.organisation)
+    client = client_for(referrer)
+    url = reverse("reporting:survey", args=[referral.pk])
+    response = client.post(url, {})
+    assert "Select how satisfied you were with the service" in response.content.decode()
+    assert client.post(url, {"overall": "satisfied"}).status_code == 302
+    assert SurveyResponse.objects.get().overall == "satisfied"
+    # Another authority cannot see the survey; an open referral has no survey yet.
+    other = user_with_role(Role.REFERRER, october.la_b.organisation)
+    assert client_for(other).get(url).status_code == 404
+    open_url = reverse("reporting:survey", args=[october.referrals["r5"].pk])
+    response = client.post(open_url, {"overall": "satisfied"})
+    assert "The survey opens when the referral has closed." in response.content.decode()
+    assert SurveyResponse.objects.count() == 1
