@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +18,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .mfa import totp_device_confirmed_create, totp_secret_base32
 from .models import LocalAuthority, Membership, Organisation, OrganisationKind, Role, User
+
+
+class Writer(Protocol):
+    """Where demo loaders report: a command's stdout or any text stream."""
+
+    def write(self, text: str) -> Any: ...
+
 
 UNIT_NAME = "Secure Welfare Coordination Unit"
 ANALYST_BODY_NAME = "Department for Education"
@@ -114,10 +121,9 @@ def _organisation_for(account: DemoAccount) -> Organisation:
     return organisation
 
 
-def demo_accounts_load(out: TextIO) -> None:
-    """Create the demo organisations and accounts (idempotent) and print how to sign in."""
+def demo_accounts_load(out: Writer) -> None:
+    """Create the demo organisations and accounts (idempotent)."""
     password = demo_password()
-    rows = []
     with transaction.atomic():
         for account in DEMO_ACCOUNTS:
             organisation = _organisation_for(account)
@@ -128,10 +134,20 @@ def demo_accounts_load(out: TextIO) -> None:
                 )
             for role in account.roles:
                 Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device is None:
-                device = totp_device_confirmed_create(user)
-            rows.append((account, organisation, totp_secret_base32(device)))
+            if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                totp_device_confirmed_create(user)
+    out.write(f"demo accounts: {len(DEMO_ACCOUNTS)} ready\n")
+
+
+def demo_accounts_print(out: Writer) -> None:
+    """Print how to sign in as each demo account: the shared password and each TOTP secret."""
+    password = demo_password()
+    rows = []
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(email=account.email)
+        organisation = user.memberships.select_related("organisation").first().organisation  # type: ignore[union-attr]
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        rows.append((account, organisation, totp_secret_base32(device)))
     out.write(f"\nDemo accounts (synthetic data only). Password for every account: {password}\n")
     out.write(
         "Add the TOTP secret to an authenticator app, or run "

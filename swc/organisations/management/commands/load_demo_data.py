@@ -1,13 +1,17 @@
 """Load synthetic demo data: each app that has any offers ``load_demo_data(out)`` on its AppConfig.
 
 Apps run in INSTALLED_APPS order, so organisations come before homes, and homes
-before referrals. Every step is idempotent: running it twice adds nothing.
+before referrals. Every step is idempotent: running it twice adds nothing. The
+demo accounts are printed last, so they are the last thing `make run` shows
+before the server starts.
 """
 
 from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+
+from swc.organisations.demo import demo_accounts_print
 
 
 class Command(BaseCommand):
@@ -18,3 +22,4 @@ class Command(BaseCommand):
             loader = getattr(config, "load_demo_data", None)
             if loader is not None:
                 loader(self.stdout)
+        demo_accounts_print(self.stdout)
