@@ -659,3 +659,20 @@ def sign_ups() -> list[Any]:
     from .models import TermsAcceptance
 
     return list(TermsAcceptance.objects.select_related("organisation").order_by("-accepted_at"))
+
+
+def not_signed_up() -> list[Any]:
+    """Active authorities and homes that have not accepted the terms yet (to remind), one query."""
+    from swc.organisations.models import Organisation, OrganisationKind
+
+    from .models import TermsAcceptance
+
+    accepted = TermsAcceptance.objects.values("organisation_id")
+    return list(
+        Organisation.objects.filter(
+            is_active=True,
+            kind__in=[OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.SECURE_HOME],
+        )
+        .exclude(id__in=accepted)
+        .order_by("kind", "name")
+    )

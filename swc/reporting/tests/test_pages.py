@@ -194,6 +194,9 @@ def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_q
         kpis = client.get(reverse("reporting:kpis"), {"start": "2026-10-01", "end": "2026-10-31"})
     html = kpis.content.decode()
     assert html.count('data-kpi="') == 7
+    # No one has signed up: both authorities are listed to remind.
+    assert "Not yet signed up" in html and "Synthshire" in html
+    assert "0.0% (0 of 2)" in html
     # Completed in October: r1 (1 h), r2 (3 h), r3 (18.5 h elapsed; Monday 15:00 to Tuesday
     # 09:30 is 2 + 0.5 = 2.5 office hours): 1 of 3 within two hours on both clocks.
     assert "Elapsed: 33.3% (1 of 3); office hours: 33.3% (1 of 3)" in html
@@ -254,3 +257,16 @@ def test_survey_after_a_closed_referral(client_for, october) -> None:
     response = client.post(open_url, {"overall": "satisfied"})
     assert "The survey opens when the referral has closed." in response.content.decode()
     assert SurveyResponse.objects.count() == 1
+
+
+def test_a_referrer_sees_whether_their_authority_signed_up_but_cannot_accept(client_for) -> None:
+    from swc.organisations.tests.factories import LocalAuthorityFactory
+    from swc.reporting.models import TermsAcceptance
+
+    la = LocalAuthorityFactory()
+    referrer = user_with_role(Role.REFERRER, la.organisation)
+    client = client_for(referrer)
+    page = client.get(reverse("reporting:terms")).content.decode()
+    assert "An authority&#x27;s admin accepts the terms" in page or "admin accepts" in page
+    client.post(reverse("reporting:terms"), {"accept": "on"})
+    assert not TermsAcceptance.objects.exists()

@@ -227,6 +227,9 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "end": end,
             "kpis": indicators,
             "sign_ups": selectors.sign_ups() if principal_for(request.user).is_unit else None,
+            "not_signed_up": (
+                selectors.not_signed_up() if principal_for(request.user).is_unit else None
+            ),
         },
     )
 
@@ -319,14 +322,14 @@ class AcceptForm(GovukFormMixin, forms.Form):
 @requires("terms.accept")
 def terms(request: HttpRequest) -> HttpResponse:
     kind = services.terms_kind_for(request.user)
-    if kind is None:
-        raise Http404()
     organisation_id = principal_for(request.user).organisation_id
     if organisation_id is None:
         raise Http404()
-    accepted = TermsAcceptance.objects.filter(organisation_id=organisation_id, kind=kind).first()
+    # Anyone else with the action (a referrer) sees whether their organisation has signed
+    # up, and who may accept: the authority's admin.
+    accepted = TermsAcceptance.objects.filter(organisation_id=organisation_id).first()
     form = AcceptForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and accepted is None and form.is_valid():
+    if request.method == "POST" and kind is not None and accepted is None and form.is_valid():
         try:
             services.terms_accept(user=request.user)
         except ServiceError as error:
