@@ -85,11 +85,12 @@ PROBLEM_STATUSES_READ = {
 }
 PROBLEM_STATUSES_WRITE = {
     **PROBLEM_STATUSES_READ,
-    "400": "Malformed JSON, wrong types, unknown fields or a refused change",
+    "400": "Malformed JSON, wrong types, unknown fields or a bad Idempotency-Key",
     "409": "Someone changed the record first, or the same Idempotency-Key is in progress",
     "413": "The request body is too large",
     "415": "Send application/json",
-    "422": "This Idempotency-Key was used for a different request",
+    "422": "A rule of the service refuses the change (or the Idempotency-Key was used "
+    "for a different request)",
 }
 
 
@@ -138,6 +139,7 @@ class ProblemAutoSchema(AutoSchema):
                     str,
                     OpenApiParameter.HEADER,
                     required=False,
+                    pattern=idempotency.KEY_PATTERN,
                     description=(
                         "Any unique string (a UUID is ideal). Sending the same key again "
                         "returns the first response and creates nothing new."

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from .problems import IdempotencyConflict
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# Visible ASCII, no spaces: a UUID fits, and nothing that a proxy might rewrite.
+KEY_PATTERN = r"^[!-~]{1,255}$"
 # How long a second request waits for the first before answering 409.
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.05
@@ -72,9 +75,9 @@ def idempotency_claim(*, caller: str, key: str, fingerprint: str) -> Claim | Res
     Raises ``IdempotencyConflict`` (409) while another request with the key is
     still working, and (422) when the key was used for a different request.
     """
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not re.fullmatch(KEY_PATTERN, key):
         raise IdempotencyConflict(
-            f"The {HEADER} header must be 1 to {MAX_KEY_LENGTH} printable characters.",
+            f"The {HEADER} header must be 1 to {MAX_KEY_LENGTH} visible ASCII characters.",
             status_code=400,
         )
     deadline = time.monotonic() + WAIT_SECONDS

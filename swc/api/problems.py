@@ -33,7 +33,7 @@ TITLES = {
     409: "Conflict",
     413: "The request body is too large",
     415: "Unsupported media type",
-    422: "The request cannot be processed",
+    422: "The service's rules refuse this request",
     429: "Too many requests",
 }
 TYPES = {
@@ -136,8 +136,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             instance=instance,
         )
     if isinstance(exc, ServiceError):
+        # Well-formed, but a rule of the service refuses it (an incomplete referral,
+        # a move the workflow forbids): 422, so that 400 always means "fix the request".
         return problem_response(
-            400,
+            422,
             exc.message,
             errors=[{"field": exc.field, "message": exc.message, "code": exc.code}],
             code=exc.code,

@@ -66,7 +66,7 @@ def test_a_refused_request_does_not_use_up_its_key() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("key", ["", "x" * 256, "tab\there"])
+@pytest.mark.parametrize("key", ["", "x" * 256, "tab\there", "with space", "caf\u00e9"])
 def test_a_malformed_key_is_400(key: str) -> None:
     client = api_client(referrer_secret())
     response = client.post(URL, {}, "application/json", HTTP_IDEMPOTENCY_KEY=key)

@@ -59,7 +59,7 @@ def test_a_body_that_is_not_an_object(client) -> None:
         ({"sex": "unknown"}, "sex", "not one of the allowed values"),
         ({"needs": "self_harm"}, "needs", "Expected a list"),
         ({"needs": ["flying"]}, "needs.0", "not one of the allowed values"),
-        ({"need_descriptions": {"flying": "x"}}, "need_descriptions", "need or risk codes"),
+        ({"need_descriptions": {"flying": "x"}}, "need_descriptions.flying", "not part of the API"),
         ({"social_worker_email": "not-an-email"}, "social_worker_email", "valid email"),
         ({"first_name": 12}, None, None),
         ({"first_name": None}, "first_name", "may not be null"),

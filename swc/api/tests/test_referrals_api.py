@@ -64,7 +64,7 @@ def test_an_incomplete_referral_is_not_submitted_and_says_what_is_missing() -> N
     _, client = referrer()
     draft = post(client, URL, {}).json()
     response = post(client, f"{URL}{draft['id']}/submit/", {"version": draft["version"]})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert "not complete" in response.json()["detail"]
     assert Referral.objects.get(pk=draft["id"]).status == Status.DRAFT
@@ -179,7 +179,6 @@ def test_lists_filter_by_status_and_date_and_page(django_assert_max_num_queries)
         ({"status": "lost"}, "status"),
         ({"created_from": "31/12/2025"}, "created_from"),
         ({"created_from": "2025-02-30"}, "created_from"),
-        ({"created_from": "2025-03-01", "created_to": "2025-02-01"}, "created_to"),
         ({"updated_since": "yesterday"}, "updated_since"),
         ({"colour": "blue"}, "colour"),
     ],

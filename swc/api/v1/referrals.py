@@ -79,9 +79,22 @@ class ReferralSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(serializers.ModelSerializer):
-    """A referral with the child's details: for the authority and the unit only."""
+class CodeField(serializers.CharField):
+    """A coded answer as its code, or "" while unanswered (outputs only)."""
 
+    def __init__(self, *, choices: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """A referral with the child's details: for the authority and the unit only.
+
+    Coded answers are the codes of the input's enums, or "" while unanswered.
+    """
+
+    serializer_choice_field = CodeField
+    social_worker_email = serializers.CharField()
+    manager_email = serializers.CharField()
     reference = serializers.CharField(read_only=True)
     local_authority_code = serializers.CharField(source="local_authority.dfe_la_code")
     needs = serializers.ListField(child=serializers.CharField())
@@ -105,26 +118,31 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class NeedDescriptionsSerializer(StrictSerializer):
+    """A short description of each need or risk selected, keyed by its code."""
+
+    def get_fields(self) -> Any:
+        return super().get_fields() | {
+            code: serializers.CharField(required=False, allow_blank=True, max_length=2000)
+            for code in NeedOrRisk.values
+        }
+
+    def to_internal_value(self, data: Any) -> Any:
+        return dict(super().to_internal_value(data))
+
+
 class ReferralInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """The details an authority sends; every field optional until submission."""
 
     needs = serializers.ListField(
         child=serializers.ChoiceField(choices=NeedOrRisk.choices), required=False, max_length=20
     )
-    need_descriptions = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=2000), required=False
-    )
+    need_descriptions = NeedDescriptionsSerializer(required=False)
 
     class Meta:
         model = Referral
         fields = FIELDS
         extra_kwargs = {name: {"required": False} for name in FIELDS}
-
-    def validate_need_descriptions(self, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(NeedOrRisk.values))
-        if unknown:
-            raise serializers.ValidationError("Keys must be need or risk codes.")
-        return value
 
 
 class ReferralUpdateSerializer(ReferralInputSerializer):
@@ -193,10 +211,14 @@ class ReferralViewSet(ApiViewSet):
     }
     serializer_class = ReferralSerializer
     queryset = Referral.objects.none()  # the selectors decide; this is for the schema only
-    lookup_value_regex = "[0-9]+"
+    # Any segment reaches the view, so a malformed id is a problem-details 404 too.
+    lookup_value_regex = "[^/]+"
 
     def _referral(self, action_name: str) -> Referral:
-        return selectors.referral_get_for(self.request.user, int(self.kwargs["pk"]), action_name)
+        pk = str(self.kwargs["pk"])
+        if not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+            raise NotPermitted()
+        return selectors.referral_get_for(self.request.user, int(pk), action_name)
 
     def _viewed(self, referral: Referral, what: str) -> None:
         services.referral_view_record(
@@ -208,7 +230,7 @@ class ReferralViewSet(ApiViewSet):
         return Response(ReferralSerializer(referral).data, status=code)
 
     def list(self, request: Request) -> Response:
-        filters = ReferralFilters(data=request.query_params)
+        filters = ReferralFilters(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
         referrals = selectors.referral_list_for(request.user, status=params.get("status"))

@@ -1,0 +1,140 @@
+"""``/api/v1/reports/``: the monthly return and the KPIs, for the unit and analysts.
+
+Aggregates only, through ``swc.reporting.selectors``: counts of 1 to 5 are
+shown as ``c`` (with secondary suppression) for anyone outside the unit,
+exactly as on the pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from swc.core import clock
+from swc.core.errors import NotPermitted, ServiceError
+from swc.reporting import selectors
+from swc.reporting.returns import ReturnMonth
+
+from ..base import ApiView, StrictSerializer
+
+# Reporting starts with the service; far-off years are typing errors, not questions.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST_PERIOD = dt.timedelta(days=5 * 366)
+
+
+class ReturnTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    dimension = serializers.CharField()
+    definition = serializers.CharField()
+    rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(allow_blank=True)),
+        help_text='[label, count] pairs; a count is "c" where suppressed',
+    )
+    total = serializers.CharField(allow_blank=True)
+
+
+class MeasureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    definition = serializers.CharField()
+    n = serializers.CharField()
+    median = serializers.CharField()
+    p90 = serializers.CharField()
+
+
+class MonthlyReturnSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    suppressed = serializers.BooleanField()
+    tables = ReturnTableSerializer(many=True)
+    measures = MeasureSerializer(many=True)
+
+
+class MonthlyReturnView(ApiView):
+    """``/reports/returns/{YYYY-MM}/``: the month's return as the pages show it to you."""
+
+    policy_action = "report.view_aggregates"
+
+    @extend_schema(responses=MonthlyReturnSerializer, tags=["reports"])
+    def get(self, request: Request, month: str) -> Response:
+        try:
+            return_month = ReturnMonth.parse(month)
+        except ValueError:
+            raise NotPermitted() from None
+        if not FIRST_YEAR <= return_month.year <= LAST_YEAR:
+            raise NotPermitted()
+        figures = selectors.return_figures_for(request.user, return_month)
+        suppress = selectors.return_is_suppressed_for(request.user)
+        tables, measures = selectors.tables_for(figures, suppress=suppress)
+        return Response(
+            MonthlyReturnSerializer(
+                {
+                    "month": str(return_month),
+                    "suppressed": suppress,
+                    "tables": [
+                        {**dataclasses.asdict(t), "rows": [list(r) for r in t.rows]} for t in tables
+                    ],
+                    "measures": [dataclasses.asdict(m) for m in measures],
+                }
+            ).data
+        )
+
+
+class KpiQuerySerializer(StrictSerializer):
+    start = serializers.DateField(required=False, help_text="Default: 1 April of this year")
+    end = serializers.DateField(required=False, help_text="Default: today")
+
+
+class KpiSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    definition = serializers.CharField()
+    target = serializers.CharField()
+    value = serializers.CharField()
+    met = serializers.BooleanField(allow_null=True)
+    numerator = serializers.IntegerField(allow_null=True)
+    denominator = serializers.IntegerField(allow_null=True)
+
+
+class KpiReportSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    indicators = KpiSerializer(many=True)
+
+
+class KpisView(ApiView):
+    """``/reports/kpis/``: the seven KPIs over a period (default: the financial year so far)."""
+
+    policy_action = "report.view_aggregates"
+
+    @extend_schema(parameters=[KpiQuerySerializer], responses=KpiReportSerializer, tags=["reports"])
+    def get(self, request: Request) -> Response:
+        query = KpiQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        today = clock.today()
+        start = query.validated_data.get("start") or dt.date(today.year - (today.month < 4), 4, 1)
+        end = query.validated_data.get("end") or today
+        for name, day in (("start", start), ("end", end)):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise ServiceError(f"Choose a date from {FIRST_YEAR} to {LAST_YEAR}", field=name)
+        if end < start:
+            raise ServiceError("The end of the period must be on or after its start", field="end")
+        if end - start > LONGEST_PERIOD:
+            raise ServiceError("Choose a period of five years or less", field="end")
+        indicators = selectors.kpi_dashboard_for(request.user, start, end)
+        suppress = selectors.return_is_suppressed_for(request.user)
+        rows = []
+        for indicator in indicators:
+            row = dataclasses.asdict(indicator)
+            if suppress:
+                # Small counts leave the unit only as "c": here, no count at all.
+                for part in ("numerator", "denominator"):
+                    if row[part] is not None and 1 <= row[part] <= 5:
+                        row[part] = None
+            rows.append(row)
+        return Response(KpiReportSerializer({"start": start, "end": end, "indicators": rows}).data)
