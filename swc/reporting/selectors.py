@@ -34,7 +34,7 @@ from swc.referrals.workflow import Status
 
 from . import kpi
 from .returns import LONDON, ReturnMonth, months_span, return_due_date
-from .suppression import SUPPRESSED, counts_suppress
+from .suppression import SUPPRESSED, SuppressedTable, counts_suppress, table_suppress
 
 NOT_RECORDED = "Not recorded"
 AGE_BANDS = ("Under 10", "10 to 12", "13 to 14", "15", "16", "17 and over")
@@ -479,6 +479,26 @@ def referral_trend(
         for row in rows
     }
     return [str(m) for m in months], dict(sorted(series.items()))
+
+
+def trend_table(
+    labels: list[str], series: dict[str, list[int]], *, suppress: bool
+) -> SuppressedTable:
+    """The trend as a published table (rows: region or authority; columns: months; with
+    totals), with primary and secondary suppression for anyone outside the unit."""
+    names = list(series)
+    cells = [series[name] for name in names]
+    if suppress:
+        return table_suppress(names, labels, cells)
+    column_totals = [sum(row[k] for row in cells) for k in range(len(labels))]
+    return SuppressedTable(
+        row_labels=tuple(names),
+        column_labels=tuple(labels),
+        cells=tuple(tuple(str(v) for v in row) for row in cells),
+        row_totals=tuple(str(sum(row)) for row in cells),
+        column_totals=tuple(str(v) for v in column_totals),
+        grand_total=str(sum(column_totals)),
+    )
 
 
 def referral_trend_for(user: Any, first: ReturnMonth, last: ReturnMonth, by: str) -> Any:

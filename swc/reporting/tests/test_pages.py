@@ -270,3 +270,23 @@ def test_a_referrer_sees_whether_their_authority_signed_up_but_cannot_accept(cli
     assert "An authority&#x27;s admin accepts the terms" in page or "admin accepts" in page
     client.post(reverse("reporting:terms"), {"accept": "on"})
     assert not TermsAcceptance.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_trend_by_region_counted_by_hand_and_suppressed_for_analysts(client_for, october) -> None:
+    from swc.reporting.selectors import referral_trend, trend_table
+
+    labels, series = referral_trend(ReturnMonth(2026, 7), ReturnMonth(2026, 10))
+    assert labels == ["2026-07", "2026-08", "2026-09", "2026-10"]
+    # r0 London in July; r5 South East in September; r1, r2 South East and r3, r4 London in October.
+    assert series == {"London": [1, 0, 0, 2], "South East": [0, 0, 1, 2]}
+    table = trend_table(labels, series, suppress=True)
+    assert table.cells == (("c", "0", "0", "c"), ("0", "0", "c", "c"))
+    # Every count is hidden; the grand total of 6 is safe to show: no cell follows from it.
+    assert table.column_totals == ("c", "0", "c", "c") and table.grand_total == "6"
+    page = client_for(user_with_role(Role.ANALYST)).get(
+        reverse("reporting:trend"), {"start": "2026-07", "end": "2026-10", "by": "region"}
+    )
+    html = page.content.decode()
+    body = html[html.index('id="table-trend"') :]
+    assert re.search(r"numeric\">[1-5]<", body) is None

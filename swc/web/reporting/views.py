@@ -28,6 +28,7 @@ from swc.reporting.exports import return_csv, return_xlsx, summary_rows
 from swc.reporting.kpi import SATISFACTION_CHOICES
 from swc.reporting.models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance
 from swc.reporting.returns import ReturnMonth, months_span, return_due_date
+from swc.reporting.suppression import counts_suppress
 from swc.web.forms import GovukFormMixin
 
 
@@ -108,6 +109,15 @@ def _return_context(figures: dict[str, Any], *, suppress: bool) -> dict[str, Any
         "waiting_chart": waiting_chart,
         "suppressed": suppress,
     }
+
+
+def _waiting_shown(per_day: dict[str, int], suppress: bool) -> list[str]:
+    """Children waiting each day; suppressed with the month's child-days as the line's total
+    (the average on the page gives that total away)."""
+    if not suppress:
+        return [str(v) for v in per_day.values()]
+    shown, _total = counts_suppress(per_day)
+    return list(shown.values())
 
 
 def return_html_standalone(figures: dict[str, Any]) -> str:
@@ -282,25 +292,24 @@ def trend(request: HttpRequest) -> HttpResponse:
         ([], {}) if form.errors else selectors.referral_trend_for(request.user, first, last, by)
     )
     suppress = selectors.return_is_suppressed_for(request.user)
-    rows = []
-    for name, values in series.items():
-        shown = [("c" if suppress and 1 <= v <= 5 else str(v)) for v in values]
-        rows.append((name, shown))
+    table = selectors.trend_table(labels, series, suppress=suppress)
+    rows = list(
+        zip(table.row_labels, (list(r) for r in table.cells), table.row_totals, strict=True)
+    )
     chart = None
     if labels and by == "region":
         chart = line_chart(
             "chart-trend",
             "Referrals received each month by region",
             labels,
-            [Series(name, tuple(shown_value(v) for v in shown)) for name, shown in rows],
+            [Series(name, tuple(shown_value(v) for v in shown)) for name, shown, _ in rows],
         )
-    totals = [sum(values[k] for values in series.values()) for k in range(len(labels))]
     total_chart = (
         bar_chart(
             "chart-total",
             "Referrals received each month",
             labels,
-            [Series("All", tuple(None if suppress and 1 <= t <= 5 else float(t) for t in totals))],
+            [Series("All", tuple(shown_value(v) for v in table.column_totals))],
         )
         if labels
         else None
@@ -308,7 +317,14 @@ def trend(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/trend.html",
-        {"form": form, "labels": labels, "rows": rows, "chart": chart, "total_chart": total_chart},
+        {
+            "form": form,
+            "labels": labels,
+            "rows": rows,
+            "table": table,
+            "chart": chart,
+            "total_chart": total_chart,
+        },
     )
 
 
