@@ -82,6 +82,7 @@ PROBLEM_STATUSES_READ = {
     "404": "No such record, or not one you may see",
     "406": "Only application/json is offered",
     "429": "Rate limit reached: wait Retry-After seconds",
+    "422": "A rule of the service refuses the request",
 }
 PROBLEM_STATUSES_WRITE = {
     **PROBLEM_STATUSES_READ,
@@ -103,6 +104,22 @@ class ProblemAutoSchema(AutoSchema):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if isinstance(serializer, StrictFieldsMixin) and isinstance(schema, dict):
             schema["additionalProperties"] = False
+        return schema
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and isinstance(schema, dict)
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+            and "format" not in schema
+        ):
+            # DRF refuses NUL characters in text (PostgreSQL cannot store them): say so.
+            schema["pattern"] = "^[^\\x00]*$"
         return schema
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:

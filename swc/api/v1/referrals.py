@@ -51,12 +51,6 @@ class ReferralFilters(StrictSerializer):
     page = serializers.IntegerField(required=False, min_value=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        start, end = attrs.get("created_from"), attrs.get("created_to")
-        if start and end and start > end:
-            raise serializers.ValidationError({"created_to": ["Must be on or after created_from."]})
-        return attrs
-
 
 class ReferralSummarySerializer(serializers.ModelSerializer):
     """A list row: no child's details, so homes and the unit may list alike."""
