@@ -111,3 +111,29 @@ def test_identical_requests_at_the_same_instant_create_one_referral() -> None:
     assert len({r.json()["id"] for r in created}) == 1
     record = IdempotencyRecord.objects.get()
     assert record.state == IdempotencyState.DONE
+
+
+@pytest.mark.django_db
+def test_a_claim_left_by_a_request_that_died_is_taken_over_after_a_while() -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from swc.api.idempotency import STALE_AFTER, idempotency_records_purge
+
+    secret = referrer_secret()
+    client = api_client(secret)
+    start = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client.post(URL, {}, "application/json", HTTP_IDEMPOTENCY_KEY="died")
+        # Pretend the first request died mid-work: its claim is still "in progress".
+        IdempotencyRecord.objects.update(
+            state=IdempotencyState.IN_PROGRESS, response_status=None, response_body=None
+        )
+    with time_machine.travel(start + STALE_AFTER + dt.timedelta(seconds=1), tick=False):
+        retry = client.post(URL, {}, "application/json", HTTP_IDEMPOTENCY_KEY="died")
+    assert retry.status_code == 201
+    assert IdempotencyRecord.objects.get().state == IdempotencyState.DONE
+    with time_machine.travel(start + dt.timedelta(days=2), tick=False):
+        assert idempotency_records_purge() == 1
+    assert not IdempotencyRecord.objects.exists()
