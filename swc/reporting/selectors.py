@@ -540,8 +540,21 @@ def authority_count() -> int:
 SERVICE_START = dt.date(2016, 5, 16)
 
 
-def kpi_dashboard(first: dt.date, last: dt.date) -> list[kpi.Kpi]:
-    """The seven KPIs of seed 001 for the days ``first`` to ``last`` (a fixed number of queries)."""
+def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> list[kpi.Kpi]:
+    """The seven KPIs of seed 001 for the days ``first`` to ``last`` (a fixed number of queries).
+
+    With ``suppress`` (anyone outside the unit), counts of referrals (children) from 1
+    to 5 are shown as ``c``, and so is a percentage of 1 to 5 referrals.
+    """
+
+    def n(value: int) -> str:
+        return SUPPRESSED if suppress and 1 <= value <= 5 else str(value)
+
+    def pct(value: float | None, denominator: int) -> str:
+        if suppress and 1 <= denominator <= 5:
+            return SUPPRESSED
+        return kpi.percent_display(value)
+
     from swc.homes.models import SecureHome
     from swc.matching.models import HomeResponse
 
@@ -598,7 +611,7 @@ def kpi_dashboard(first: dt.date, last: dt.date) -> list[kpi.Kpi]:
             f"Referrals submitted in the period. The service has taken referrals since "
             f"{SERVICE_START:%-d %B %Y}.",
             f"From {SERVICE_START:%-d %B %Y}",
-            f"{referrals} referrals",
+            f"{n(referrals)} referrals",
             met=referrals > 0 if last >= SERVICE_START else None,
             numerator=referrals,
         ),
@@ -639,8 +652,8 @@ def kpi_dashboard(first: dt.date, last: dt.date) -> list[kpi.Kpi]:
             "Complete referrals with a list within two hours",
             f"{kpi.DEFINITION_LIST_ELAPSED} {kpi.DEFINITION_LIST_OFFICE}",
             f"{kpi.LIST_TARGET:g}%",
-            f"Elapsed: {kpi.percent_display(elapsed_pct)} ({elapsed} of {denominator}); "
-            f"office hours: {kpi.percent_display(office_pct)} ({office} of {denominator})",
+            f"Elapsed: {pct(elapsed_pct, denominator)} ({n(elapsed)} of {n(denominator)}); "
+            f"office hours: {pct(office_pct, denominator)} ({n(office)} of {n(denominator)})",
             met=kpi.target_met(elapsed_pct, kpi.LIST_TARGET),
             numerator=elapsed,
             denominator=denominator,
@@ -671,7 +684,7 @@ def kpi_dashboard(first: dt.date, last: dt.date) -> list[kpi.Kpi]:
 def kpi_dashboard_for(user: Any, first: dt.date, last: dt.date) -> list[kpi.Kpi]:
     """The KPI dashboard for someone allowed to see aggregates."""
     require(user, "report.view_aggregates")
-    return kpi_dashboard(first, last)
+    return kpi_dashboard(first, last, suppress=return_is_suppressed_for(user))
 
 
 def sign_ups() -> list[Any]:

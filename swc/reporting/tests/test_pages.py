@@ -290,3 +290,13 @@ def test_trend_by_region_counted_by_hand_and_suppressed_for_analysts(client_for,
     html = page.content.decode()
     body = html[html.index('id="table-trend"') :]
     assert re.search(r"numeric\">[1-5]<", body) is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_analysts_kpis_hide_small_counts_of_referrals(client_for, october) -> None:
+    client = client_for(user_with_role(Role.ANALYST))
+    html = client.get(reverse("reporting:kpis"), {"start": "2026-10-01", "end": "2026-10-31"})
+    text = html.content.decode()
+    assert "Elapsed: c (c of c); office hours: c (c of c)" in text
+    assert "c referrals" in text  # four received in October
+    assert "Not yet signed up" not in text  # the reminder list is the unit's
