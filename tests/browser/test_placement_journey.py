@@ -183,8 +183,12 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
     expect(candidates).to_contain_text("1. Larkspur Lodge")
     expect(candidates).to_contain_text("Distance")  # every score part carries its reason
     excluded = page.locator("table", has_text="Why not")
-    expect(excluded.locator("tr", has_text="Kestrel House")).to_be_visible()
-    expect(excluded.locator("tr", has_text="Heron Court")).to_be_visible()
+    expect(excluded.locator("tr", has_text="Kestrel House")).to_contain_text(
+        "Registered for boys only"
+    )
+    expect(excluded.locator("tr", has_text="Heron Court")).to_contain_text(
+        "No free welfare bed on the register"
+    )
     expect(candidates).not_to_contain_text("Kestrel House")
     unit.assert_accessible()
     page.get_by_label("1. Larkspur Lodge", exact=False).check()
