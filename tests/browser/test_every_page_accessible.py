@@ -1,11 +1,12 @@
 """Every page a person can reach by following links, checked in a real browser, for each role.
 
-A small world is planted through the services (referrals in several states, one
-sent to a home with an open offer, one placed), then each role signs in once
-and follows same-site links from the start page: one page per URL shape (numbers
-replaced), GET only, at most ``PAGES_PER_ROLE`` pages. Each page must answer
-200 with HTML, pass axe-core (WCAG 2.2 A/AA) with no console errors (CSP
-included), and not scroll sideways on a 375px-wide phone: a wide table may
+A small world is planted through the services (a draft, a referral awaiting its
+list, and three sent to a home: one with an open offer, one accepted awaiting
+admission, one placed), then each role signs in once and follows same-site
+links from the start page: one page per URL shape (numbers replaced), GET only,
+at most ``PAGES_PER_ROLE`` pages. Each page must answer 200 with HTML, pass
+axe-core (WCAG 2.2 A/AA) with no console errors (CSP included) at desktop and
+at phone width, and not scroll sideways on a 375px-wide phone: a wide table may
 scroll inside its ``.swc-table-scroll`` wrapper, the page itself may not.
 """
 
