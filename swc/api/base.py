@@ -59,6 +59,21 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     pass
 
 
+class CodeField(serializers.CharField):
+    """A coded value in a response, as its code ("" while unanswered).
+
+    Responses give codes as plain strings: the input's enums document them, and one
+    enum per choice set keeps the schema's component names stable.
+    """
+
+    def __init__(self, *, choices: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+
+
+class OutputModelSerializer(serializers.ModelSerializer):
+    serializer_choice_field = CodeField
+
+
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details (schema only)."""
 

@@ -109,7 +109,11 @@ def test_a_referral_goes_from_match_to_discharge_through_the_api(scene) -> None:
     discharged = post(
         scene["unit"],
         f"/api/v1/placements/{placement_id}/discharge/",
-        {"discharged_on": TODAY.isoformat(), "reason": "order_ended", "destination": "family"},
+        {
+            "discharged_on": TODAY.isoformat(),
+            "discharge_reason": "order_ended",
+            "discharge_destination": "family",
+        },
     )
     assert discharged.status_code == 200, discharged.json()
     assert Placement.objects.get().discharged_on == TODAY

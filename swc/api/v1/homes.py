@@ -19,7 +19,7 @@ from swc.homes.models import RegisterDeclaration, SecureHome, Vacancy
 from swc.homes.register import RegisterCounts
 from swc.referrals.vocabulary import NeedOrRisk, Sex
 
-from ..base import ApiView, StrictSerializer
+from ..base import ApiView, OutputModelSerializer, StrictSerializer
 from .matching import pk_of
 
 PRICE_HELP = "Weekly welfare price: only for the unit and the home itself, otherwise null"
@@ -64,14 +64,14 @@ class BoardRowSerializer(serializers.Serializer):
         return len(row.free_later)
 
 
-class VacancySerializer(serializers.ModelSerializer):
+class VacancySerializer(OutputModelSerializer):
     class Meta:
         model = Vacancy
         fields = ("id", "available_from", "restriction", "restriction_sex", "status")
         read_only_fields = fields
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
+class DeclarationSerializer(OutputModelSerializer):
     class Meta:
         model = RegisterDeclaration
         fields = (
@@ -89,7 +89,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HomeSerializer(serializers.ModelSerializer):
+class HomeSerializer(OutputModelSerializer):
     weekly_price = serializers.SerializerMethodField(help_text=PRICE_HELP)
 
     class Meta:
@@ -196,8 +196,14 @@ class HomeRegisterView(ApiView):
 class VacancyInputSerializer(StrictSerializer):
     available_from = serializers.DateField()
     restriction = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    restriction_sex = serializers.ChoiceField(
-        choices=Sex.choices, required=False, allow_blank=True, default=""
+    # Not an enum in the schema: the Sex enum is named after the referral's "sex".
+    restriction_sex = serializers.RegexField(
+        r"^(|female|male)$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='"female" or "male" for a bed for girls or boys only; "" for either',
+        error_messages={"invalid": 'Must be "female", "male" or "".'},
     )
 
 

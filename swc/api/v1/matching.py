@@ -31,7 +31,7 @@ from swc.organisations.policy import principal_for
 from swc.referrals import selectors as referral_selectors
 from swc.referrals.models import Referral
 
-from ..base import ApiView, StrictSerializer
+from ..base import ApiView, OutputModelSerializer, StrictSerializer
 
 
 def pk_of(value: Any) -> int:
@@ -65,7 +65,7 @@ class MatchExclusionSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class MatchRunSerializer(serializers.ModelSerializer):
+class MatchRunSerializer(OutputModelSerializer):
     candidates = MatchCandidateSerializer(many=True)
     exclusions = MatchExclusionSerializer(many=True)
     weights = serializers.DictField()
@@ -109,7 +109,7 @@ class MatchesView(ApiView):
 # --- home responses ---------------------------------------------------------------------
 
 
-class HomeResponseSerializer(serializers.ModelSerializer):
+class HomeResponseSerializer(OutputModelSerializer):
     home_id = serializers.IntegerField()
 
     class Meta:
@@ -245,7 +245,7 @@ class OfferAcceptView(ApiView):
         return Response(_offer_row(request, accepted))
 
 
-class PlacementSerializer(serializers.ModelSerializer):
+class PlacementSerializer(OutputModelSerializer):
     home_id = serializers.IntegerField()
     referral_id = serializers.IntegerField()
 
@@ -300,9 +300,11 @@ class PlacementsView(ApiView):
 
 class DischargeInputSerializer(StrictSerializer):
     discharged_on = serializers.DateField()
-    reason = serializers.ChoiceField(choices=DischargeReason.choices)
-    destination = serializers.ChoiceField(choices=DischargeDestination.choices)
-    detail = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    discharge_reason = serializers.ChoiceField(choices=DischargeReason.choices)
+    discharge_destination = serializers.ChoiceField(choices=DischargeDestination.choices)
+    discharge_detail = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default=""
+    )
 
 
 class PlacementDischargeView(ApiView):
@@ -327,9 +329,9 @@ class PlacementDischargeView(ApiView):
         discharged = services.placement_discharge(
             placement=placement,
             discharged_on=values["discharged_on"],
-            reason=values["reason"],
-            destination=values["destination"],
+            reason=values["discharge_reason"],
+            destination=values["discharge_destination"],
             by=request.user,
-            detail=values["detail"],
+            detail=values["discharge_detail"],
         )
         return Response(PlacementSerializer(discharged).data)

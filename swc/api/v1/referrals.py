@@ -26,7 +26,7 @@ from swc.referrals.models import Referral, ReferralEvent
 from swc.referrals.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.referrals.workflow import Status
 
-from ..base import ApiViewSet, StrictFieldsMixin, StrictSerializer
+from ..base import ApiViewSet, OutputModelSerializer, StrictFieldsMixin, StrictSerializer
 
 STAMPS = (
     "submitted_at",
@@ -52,7 +52,7 @@ class ReferralFilters(StrictSerializer):
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 
-class ReferralSummarySerializer(serializers.ModelSerializer):
+class ReferralSummarySerializer(OutputModelSerializer):
     """A list row: no child's details, so homes and the unit may list alike."""
 
     reference = serializers.CharField(read_only=True)
@@ -73,20 +73,12 @@ class ReferralSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CodeField(serializers.CharField):
-    """A coded answer as its code, or "" while unanswered (outputs only)."""
-
-    def __init__(self, *, choices: Any = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-
-
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(OutputModelSerializer):
     """A referral with the child's details: for the authority and the unit only.
 
     Coded answers are the codes of the input's enums, or "" while unanswered.
     """
 
-    serializer_choice_field = CodeField
     social_worker_email = serializers.CharField()
     manager_email = serializers.CharField()
     reference = serializers.CharField(read_only=True)
@@ -157,7 +149,7 @@ class ReferralWithdrawSerializer(StrictSerializer):
     detail = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class ReferralEventSerializer(serializers.ModelSerializer):
+class ReferralEventSerializer(OutputModelSerializer):
     class Meta:
         model = ReferralEvent
         fields = ("at", "actor_label", "kind", "from_status", "to_status", "reason", "detail")
