@@ -137,3 +137,14 @@ def test_a_claim_left_by_a_request_that_died_is_taken_over_after_a_while() -> No
     with time_machine.travel(start + dt.timedelta(days=2), tick=False):
         assert idempotency_records_purge() == 1
     assert not IdempotencyRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_purge_command_reports_what_it_removed() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("purge_idempotency_records", stdout=out)
+    assert "Removed 0 idempotency records." in out.getvalue()
