@@ -12,7 +12,6 @@ scroll inside its ``.swc-table-scroll`` wrapper, the page itself may not.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -219,35 +218,6 @@ EXPECTED = {
 }
 
 
-# Known problems in pages whose engineers are still at work: excused here (that kind of
-# problem on that page only) and pinned by a strict xfail below, which fails once fixed
-# so that the entry is removed.
-REPORTS_TABLE_WIDE = (
-    'reporting: a govuk-table is not wrapped in <div class="swc-table-scroll">, so at 375px '
-    "the whole page scrolls sideways; wrap each table in templates/reporting/"
-)
-UNFOCUSABLE_SCROLL = (
-    "axe scrollable-region-focusable (WCAG 2.1.1) at 375px: the table scrolls inside "
-    '<div class="swc-table-scroll"> with nothing a keyboard can focus; give that wrapper '
-    'tabindex="0" role="region" aria-label="<what the table is>" (as register/_history.html '
-    "does) in templates/"
-)
-KNOWN = {
-    ("/reports/kpis/", "sideways"): REPORTS_TABLE_WIDE + "kpis.html (2 tables)",
-    ("/reports/returns/N-N/", "sideways"): REPORTS_TABLE_WIDE
-    + "_return_body.html (table-measures)",
-    ("/notifications/", "phone-axe"): UNFOCUSABLE_SCROLL + "notifications/outbox.html",
-    ("/audit/", "phone-axe"): UNFOCUSABLE_SCROLL + "audit/search.html",
-    ("/reports/trend/", "phone-axe"): UNFOCUSABLE_SCROLL + "reporting/trend.html",
-    ("/reports/trend/", "axe"): (
-        "reporting: axe scrollable-region-focusable (WCAG 2.1.1) on the trend page: the month "
-        'table\'s <div class="swc-table-scroll"> scrolls even at 1280px and holds nothing a '
-        'keyboard can focus; give the wrapper tabindex="0" role="region" and an '
-        "aria-label (or fewer columns) in templates/reporting/trend.html"
-    ),
-}
-
-
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_every_page_a_role_reaches_is_accessible_and_fits_a_phone(web, role: str) -> None:
     world = _world()
@@ -255,50 +225,4 @@ def test_every_page_a_role_reaches_is_accessible_and_fits_a_phone(web, role: str
     visited, problems = crawl(web)
     for shape in EXPECTED[role]:
         assert shape in visited, f"{role} could not reach {shape} by links; visited {visited}"
-    problems = [p for p in problems if (p.shape, p.kind) not in KNOWN]
     assert not problems, f"{role}: {len(problems)} problem(s):\n" + "\n\n".join(map(str, problems))
-
-
-def _last_month() -> str:
-    first = clock.today().replace(day=1)
-    return f"{(first - dt.timedelta(days=1)):%Y-%m}"
-
-
-@pytest.mark.parametrize(
-    "shape",
-    [
-        pytest.param(shape, marks=pytest.mark.xfail(strict=True, reason=KNOWN[(shape, "sideways")]))
-        for shape in ["/reports/kpis/", "/reports/returns/N-N/"]
-    ],
-)
-def test_report_pages_fit_a_phone(web, shape: str) -> None:
-    web.sign_in(user_with_role(Role.ANALYST))
-    response = web.page.goto(web.base_url + shape.replace("N-N", _last_month()))
-    assert response is not None and response.status == 200
-    assert _scrolls_sideways(web) is None
-
-
-@pytest.mark.xfail(strict=True, reason=KNOWN[("/reports/trend/", "axe")])
-def test_the_trend_page_is_accessible(web) -> None:
-    web.sign_in(user_with_role(Role.ANALYST))
-    web.open("/reports/trend/")
-    web.assert_accessible()
-
-
-@pytest.mark.parametrize(
-    ("role", "path"),
-    [
-        pytest.param(
-            role,
-            path,
-            marks=pytest.mark.xfail(strict=True, reason=KNOWN[(path, "phone-axe")]),
-        )
-        for role, path in [(Role.COORDINATOR, "/notifications/"), (Role.UNIT_MANAGER, "/audit/")]
-    ],
-)
-def test_unit_tables_are_in_a_keyboards_reach_on_a_phone(web, role: str, path: str) -> None:
-    _world()  # rows in the outbox and the audit log, so the tables are wide
-    web.sign_in(user_with_role(role))
-    web.page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
-    web.open(path)
-    web.assert_accessible()
