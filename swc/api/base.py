@@ -7,9 +7,11 @@ permission is then exactly the pages' rule, from ``swc.organisations.policy``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, ClassVar
 
+from django.db import models
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from drf_spectacular.openapi import AutoSchema
@@ -70,8 +72,21 @@ class CodeField(serializers.CharField):
         super().__init__(**kwargs)
 
 
+class UtcDateTimeField(serializers.DateTimeField):
+    """Times in responses are UTC ("...Z"): local time of a far-off year has an offset
+    with seconds (London's LMT), which is not RFC 3339."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("default_timezone", dt.UTC)
+        super().__init__(**kwargs)
+
+
 class OutputModelSerializer(serializers.ModelSerializer):
     serializer_choice_field = CodeField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
 
 
 class ProblemSerializer(serializers.Serializer):

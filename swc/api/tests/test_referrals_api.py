@@ -200,3 +200,11 @@ def test_an_unchanged_referral_answers_304_to_its_etag() -> None:
     assert again.status_code == 304
     post(client, f"{URL}{referral.pk}/withdraw/", {"reason": "alternative_found"})
     assert client.get(f"{URL}{referral.pk}/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_times_in_responses_are_utc_even_for_a_far_off_year() -> None:
+    # London's local time before 1847 has an offset with seconds, which is not RFC 3339.
+    _, client = referrer()
+    response = post(client, URL, {"regulation_10_started_at": "0401-08-08T05:24:19.7Z"})
+    assert response.status_code == 201
+    assert response.json()["regulation_10_started_at"] == "0401-08-08T05:24:19.700000Z"

@@ -19,7 +19,7 @@ from swc.homes.models import RegisterDeclaration, SecureHome, Vacancy
 from swc.homes.register import RegisterCounts
 from swc.referrals.vocabulary import NeedOrRisk, Sex
 
-from ..base import ApiView, OutputModelSerializer, StrictSerializer
+from ..base import ApiView, OutputModelSerializer, StrictSerializer, UtcDateTimeField
 from .matching import pk_of
 
 PRICE_HELP = "Weekly welfare price: only for the unit and the home itself, otherwise null"
@@ -46,7 +46,7 @@ class BoardRowSerializer(serializers.Serializer):
     held = serializers.IntegerField()
     soonest = serializers.DateField(allow_null=True)
     restrictions = serializers.ListField(child=serializers.CharField())
-    last_confirmed_at = serializers.DateTimeField(allow_null=True)
+    last_confirmed_at = UtcDateTimeField(allow_null=True)
     distance_km = serializers.FloatField(allow_null=True)
     weekly_price = serializers.DecimalField(
         source="price",

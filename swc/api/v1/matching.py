@@ -31,7 +31,7 @@ from swc.organisations.policy import principal_for
 from swc.referrals import selectors as referral_selectors
 from swc.referrals.models import Referral
 
-from ..base import ApiView, OutputModelSerializer, StrictSerializer
+from ..base import ApiView, OutputModelSerializer, StrictSerializer, UtcDateTimeField
 
 
 def pk_of(value: Any) -> int:
@@ -203,7 +203,7 @@ class OfferSerializer(serializers.Serializer):
     home_name = serializers.CharField(source="offer.home.name")
     available_from = serializers.DateField(source="offer.available_from")
     status = serializers.CharField(source="offer.status")
-    status_changed_at = serializers.DateTimeField(source="offer.status_changed_at", allow_null=True)
+    status_changed_at = UtcDateTimeField(source="offer.status_changed_at", allow_null=True)
     weekly_price = serializers.DecimalField(
         source="price",
         max_digits=10,

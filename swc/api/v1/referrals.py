@@ -26,7 +26,13 @@ from swc.referrals.models import Referral, ReferralEvent
 from swc.referrals.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.referrals.workflow import Status
 
-from ..base import ApiViewSet, OutputModelSerializer, StrictFieldsMixin, StrictSerializer
+from ..base import (
+    ApiViewSet,
+    OutputModelSerializer,
+    StrictFieldsMixin,
+    StrictSerializer,
+    UtcDateTimeField,
+)
 
 STAMPS = (
     "submitted_at",
@@ -45,7 +51,7 @@ class ReferralFilters(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     created_from = serializers.DateField(required=False, help_text="Created on or after")
     created_to = serializers.DateField(required=False, help_text="Created on or before")
-    updated_since = serializers.DateTimeField(
+    updated_since = UtcDateTimeField(
         required=False, help_text="Changed at or after (poll with the last response's time)"
     )
     page = serializers.IntegerField(required=False, min_value=1)
@@ -168,7 +174,7 @@ class HomeViewSerializer(serializers.Serializer):
     legal_status = serializers.CharField()
     hearing_date = serializers.DateField(allow_null=True)
     order_expires_on = serializers.DateField(allow_null=True)
-    bed_needed_at = serializers.DateTimeField(allow_null=True)
+    bed_needed_at = UtcDateTimeField(allow_null=True)
     home_area_region = serializers.CharField()
     status = serializers.CharField()
 
