@@ -29,3 +29,12 @@ production_settings_check(
     engine=DATABASES["default"]["ENGINE"],
     require_mfa=SWC_REQUIRE_MFA,
 )
+
+# Shared by every web worker, so per-key API rate limits hold across processes.
+# Create the table once per database: `manage.py createcachetable`.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "swc_cache",
+    }
+}

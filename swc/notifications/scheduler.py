@@ -148,12 +148,20 @@ def retention_check(now: dt.datetime, report: TickReport) -> None:
     report.add("privacy.retention", referrals_retention_apply(now=now))
 
 
+def idempotency_purge_check(now: dt.datetime, report: TickReport) -> None:
+    """Forget API idempotency records older than a day (they only guard retries)."""
+    from swc.api.idempotency import idempotency_records_purge
+
+    report.add("api.idempotency_purged", idempotency_records_purge(now=now))
+
+
 CHECKS: list[Callable[[dt.datetime, TickReport], None]] = [
     register_check,
     list_overdue_check,
     monthly_return_check,
     referral_reminders_check,
     retention_check,
+    idempotency_purge_check,
 ]
 
 
