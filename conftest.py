@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from hypothesis import settings as hypothesis_settings
 
 from swc.organisations.models import User
 from swc.organisations.tests.factories import confirmed_device
@@ -15,6 +17,12 @@ from swc.organisations.tests.factories import confirmed_device
 # browser test anywhere in the tree shares the one Playwright session (a
 # second sync Playwright session in the same process cannot start).
 from tests.browser.fixtures import browser, web  # noqa: F401
+
+# Property tests: no per-example deadline (a loaded 2-core CI machine is not a
+# bug), and in CI the same examples every run, so that a red build is reproducible.
+hypothesis_settings.register_profile("swc", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "swc")
 
 
 @pytest.fixture
