@@ -43,6 +43,10 @@ class Organisation(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def policy_owner_id(self) -> int:
+        return self.pk
+
 
 class Region(models.TextChoices):
     NORTH_EAST = "North East", "North East"

@@ -101,6 +101,7 @@ RULES: dict[str, Mapping[str, Scope]] = {
     "offer.accept": {**UNIT_OPERATIONAL, R.REFERRER: OWN},
     "placement.record": UNIT_OPERATIONAL,
     "allocation.propose": UNIT_OPERATIONAL,
+    "home_exclusion.manage": {R.REFERRER: OWN, R.ADMIN: OWN},
     # --- notifications and operations ---
     "outbox.view": UNIT_OPERATIONAL,
     "notification_preferences.edit": dict.fromkeys(Role.values, ANY),
