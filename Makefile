@@ -86,7 +86,7 @@ test: lint typecheck security test-sqlite test-postgres
 	@echo "All checks passed on SQLite and PostgreSQL."
 
 bench: install
-	$(PY) -m pytest benchmarks -q $(PYTEST_ARGS)
+	$(PY) -m pytest benchmarks -q -s $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static_build var .cache .mypy_cache .ruff_cache
