@@ -28,6 +28,8 @@ class EventKind:
     HOME_RESPONDED = "referral.home_responded"
     OFFER_ACCEPTED = "referral.offer_accepted"
     REFERRAL_CLOSED = "referral.closed"
+    # Once per referral, when it reaches a final status: the satisfaction survey (seed 001 KPI).
+    SURVEY_INVITED = "referral.survey_invited"
     REFERRAL_UPDATE_DUE = "referral.update_due"
     REFERRAL_REVIEW_DUE = "referral.review_due"
     REFERRAL_LIST_OVERDUE = "referral.list_overdue"

@@ -35,6 +35,7 @@ class Message:
     HOME_RESPONDED = EventKind.HOME_RESPONDED
     OFFER_ACCEPTED = EventKind.OFFER_ACCEPTED
     REFERRAL_CLOSED = EventKind.REFERRAL_CLOSED
+    SURVEY_INVITED = EventKind.SURVEY_INVITED
     REFERRAL_UPDATE_DUE = EventKind.REFERRAL_UPDATE_DUE
     REFERRAL_REVIEW_DUE = EventKind.REFERRAL_REVIEW_DUE
     REFERRAL_LIST_OVERDUE = EventKind.REFERRAL_LIST_OVERDUE
@@ -101,6 +102,14 @@ MESSAGES: dict[str, MessageSpec] = {
         "Referral {reference} is closed",
         "Referral {reference} is closed. No further action is needed. {link}",
         (A.HOMES,),
+        optional=True,
+    ),
+    Message.SURVEY_INVITED: MessageSpec(
+        "A short survey after a referral closes",
+        "Referral {reference}: how did the coordination unit do?",
+        "Referral {reference} is closed. Please tell the Secure Welfare Coordination Unit "
+        "how well it served you, in a two-minute survey: {link}",
+        (A.AUTHORITY, A.HOMES),
         optional=True,
     ),
     Message.REFERRAL_UPDATE_DUE: MessageSpec(

@@ -178,6 +178,8 @@ def _personalisation(
         values["home"] = ", ".join(names.get(i, "") for i in home_ids)
     if message in (Message.REGISTER_NOT_CONFIRMED, Message.REGISTER_NOT_CONFIRMED_UNIT):
         values["link"] = _link("register:own" if organisation_id else "register:declarations")
+    if message == Message.SURVEY_INVITED and event.referral_id is not None:
+        values["link"] = _link("reporting:survey", event.referral_id)
     if message == Message.HOME_RESPONDED:
         values["response"] = RESPONSE_WORDS.get(str(event.detail.get("kind", "")), "responded")
     # Only whitelisted, non-identifying details travel from an event into a message.

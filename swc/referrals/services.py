@@ -33,6 +33,7 @@ from .workflow import (
     EDITABLE,
     EVENT_FOR_STATUS,
     OPEN,
+    TERMINAL,
     Actor,
     Status,
     transition_problem,
@@ -302,6 +303,21 @@ def referral_transition(
                     moved.shares.values_list("home_organisation_id", flat=True)
                 ),
                 detail={"from": current.status, "to": to, "reason": reason},
+            )
+        )
+    if to in TERMINAL:
+        # The authority and every home it was sent to are asked how the unit did.
+        event_publish(
+            DomainEvent(
+                kind=EventKind.SURVEY_INVITED,
+                key=f"referral:{moved.pk}:survey",
+                occurred_at=now,
+                actor_id=getattr(by, "pk", None),
+                referral_id=moved.pk,
+                local_authority_organisation_id=moved.local_authority.organisation_id,
+                home_organisation_ids=tuple(
+                    moved.shares.values_list("home_organisation_id", flat=True)
+                ),
             )
         )
     return moved
