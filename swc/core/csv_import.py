@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,26 @@ def parse_float(low: float, high: float) -> Callable[[str], float]:
         if not low <= value <= high:
             raise ValueError(f"{value} is outside {low} to {high}")
         return value
+
+    return parse
+
+
+def parse_choice(values: list[str], what: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in values:
+            raise ValueError(f"{text!r} is not {what} (expected one of: {', '.join(values)})")
+        return text
+
+    return parse
+
+
+def parse_pattern(regex: str, what: str) -> Callable[[str], str]:
+    compiled = re.compile(regex)
+
+    def parse(text: str) -> str:
+        if not compiled.fullmatch(text):
+            raise ValueError(f"{text!r} is not {what}")
+        return text
 
     return parse
 

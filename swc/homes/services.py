@@ -19,6 +19,7 @@ from swc.core.csv_import import (
     RowProblem,
     csv_rows_read,
     fields_apply,
+    parse_choice,
     parse_float,
     parse_int,
 )
@@ -46,22 +47,12 @@ from .register import (
     vacancy_date_problem,
 )
 
-
-def _choice(values: list[str], what: str):  # type: ignore[no-untyped-def]
-    def parse(text: str) -> str:
-        if text not in values:
-            raise ValueError(f"{text!r} is not {what} (expected one of: {', '.join(values)})")
-        return text
-
-    return parse
-
-
 SECURE_HOME_COLUMNS = [
     Column("name"),
     Column("operator"),
-    Column("operator_type", _choice(["local authority", "voluntary"], "an operator type")),
+    Column("operator_type", parse_choice(["local authority", "voluntary"], "an operator type")),
     Column("host_la_dfe_code", parse_int(100, 999), required=False),
-    Column("nation", _choice(Nation.values, "a nation")),
+    Column("nation", parse_choice(Nation.values, "a nation")),
     Column("town"),
     # Great Britain's bounds, as homes in Wales are listed too.
     Column("latitude", parse_float(49.8, 60.9)),
@@ -69,7 +60,7 @@ SECURE_HOME_COLUMNS = [
     Column("approved_places", parse_int(0, 500)),
     Column("age_min", parse_int(10, 17)),
     Column("age_max", parse_int(10, 17)),
-    Column("accepts", _choice(HomeAccepts.values, "who the home accepts")),
+    Column("accepts", parse_choice(HomeAccepts.values, "who the home accepts")),
     Column("notes", required=False),
 ]
 

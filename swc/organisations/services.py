@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,38 +17,22 @@ from swc.core.csv_import import (
     RowProblem,
     csv_rows_read,
     fields_apply,
+    parse_choice,
     parse_float,
     parse_int,
+    parse_pattern,
 )
 from swc.core.errors import ServiceError
 
 from .models import LocalAuthority, Membership, Organisation, OrganisationKind, Region, User
 from .policy import ROLE_ORGANISATION_KINDS
 
-
-def _pattern(regex: str, what: str) -> Any:
-    compiled = re.compile(regex)
-
-    def parse(text: str) -> str:
-        if not compiled.fullmatch(text):
-            raise ValueError(f"{text!r} is not {what}")
-        return text
-
-    return parse
-
-
-def _region(text: str) -> str:
-    if text not in Region.values:
-        raise ValueError(f"{text!r} is not an English region")
-    return text
-
-
 LOCAL_AUTHORITY_COLUMNS = [
-    Column("dfe_la_code", _pattern(r"\d{3}", "a three-digit DfE LA code")),
-    Column("gss_code", _pattern(r"E0[6-9]\d{6}|E10\d{6}", "an English GSS code")),
+    Column("dfe_la_code", parse_pattern(r"\d{3}", "a three-digit DfE LA code")),
+    Column("gss_code", parse_pattern(r"E0[6-9]\d{6}|E10\d{6}", "an English GSS code")),
     Column("name"),
     Column("official_name"),
-    Column("region", _region),
+    Column("region", parse_choice(Region.values, "an English region")),
     Column("la_type"),
     # England lies within these bounds (shared/data/README.md).
     Column("latitude", parse_float(49.8, 55.9)),
