@@ -262,3 +262,6 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Months after a referral closes before its identifying details are removed
 # (docs/security.md explains the default).
 SWC_RETENTION_MONTHS = int(os.environ.get("SWC_RETENTION_MONTHS", "24"))
+# Days between automatic reminders to an authority or home that has not signed up
+# (0 turns them off; the unit can still remind from the KPI page).
+SWC_SIGN_UP_REMINDER_DAYS = int(os.environ.get("SWC_SIGN_UP_REMINDER_DAYS", "14"))

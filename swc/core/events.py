@@ -35,6 +35,8 @@ class EventKind:
     REFERRAL_LIST_OVERDUE = "referral.list_overdue"
     REGISTER_NOT_CONFIRMED = "register.not_confirmed"
     MONTHLY_RETURN_DUE = "reporting.return_due"
+    # An authority or home has not signed up: its admin (authority) or manager (home) is reminded.
+    SIGN_UP_REMINDER = "organisation.sign_up_reminder"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ class Audience:
     HOMES = "homes"  # the managers of the homes named by the event
     AUTHORITY = "authority"  # the referrers of the referring authority
     UNIT_MANAGERS = "unit_managers"
+    # Whoever can sign the organisation up: an authority's admins, a home's managers.
+    SIGNATORIES = "signatories"
 
 
 class Message:
@@ -42,6 +44,7 @@ class Message:
     REGISTER_NOT_CONFIRMED = EventKind.REGISTER_NOT_CONFIRMED
     REGISTER_NOT_CONFIRMED_UNIT = "register.not_confirmed.unit"
     MONTHLY_RETURN_DUE = EventKind.MONTHLY_RETURN_DUE
+    SIGN_UP_REMINDER = EventKind.SIGN_UP_REMINDER
     DELIVERY_FAILED = "notification.delivery_failed"
 
 
@@ -149,6 +152,14 @@ MESSAGES: dict[str, MessageSpec] = {
         "Monthly return due on {due}",
         "The monthly return to DfE for {period} is due on {due}, in 3 working days. {link}",
         (A.UNIT_MANAGERS,),
+    ),
+    Message.SIGN_UP_REMINDER: MessageSpec(
+        "Your organisation has not signed up to the service",
+        "{organisation}: please sign up to Secure Welfare Coordination",
+        "{organisation} has not yet signed up to the Secure Welfare Coordination service. "
+        "Signing up is accepting the terms of use (authorities) or the memorandum of "
+        "understanding and confidentiality statement (homes), and takes a few minutes: {link}",
+        (A.SIGNATORIES,),
     ),
     Message.DELIVERY_FAILED: MessageSpec(
         "A notification could not be delivered",

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from swc.core import clock
@@ -141,6 +142,22 @@ def referral_reminders_check(now: dt.datetime, report: TickReport) -> None:
     report.add(EventKind.REFERRAL_REVIEW_DUE, getattr(lapse, "review_reminders", 0))
 
 
+def sign_up_reminder_check(now: dt.datetime, report: TickReport) -> None:
+    """From 10:00 on a working day, remind those not signed up, every few weeks.
+
+    The reporting part decides who is due (never one already signed up, nor
+    within ``SWC_SIGN_UP_REMINDER_DAYS`` of its last reminder or of joining).
+    """
+    from swc.reporting.services import sign_up_reminders_send
+
+    days = getattr(settings, "SWC_SIGN_UP_REMINDER_DAYS", 14)
+    local = now.astimezone(LONDON)
+    if days <= 0 or not is_working_day(local.date()) or local.time() < REGISTER_DEADLINE:
+        return
+    sent = sign_up_reminders_send(now=now, interval=dt.timedelta(days=days)).sent
+    report.add(EventKind.SIGN_UP_REMINDER, len(sent))
+
+
 def retention_check(now: dt.datetime, report: TickReport) -> None:
     """Remove identifying details of referrals closed longer than the retention period."""
     from swc.privacy.services import referrals_retention_apply
@@ -160,6 +177,7 @@ CHECKS: list[Callable[[dt.datetime, TickReport], None]] = [
     list_overdue_check,
     monthly_return_check,
     referral_reminders_check,
+    sign_up_reminder_check,
     retention_check,
     idempotency_purge_check,
 ]

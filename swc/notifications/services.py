@@ -40,6 +40,7 @@ from swc.core.calendar import is_on_call_time
 from swc.core.errors import ServiceError
 from swc.core.events import DomainEvent, EventKind
 from swc.organisations.models import Membership, Organisation, OrganisationKind, Role, User
+from swc.reporting.selectors import signatory_memberships
 
 from .backends import (
     PermanentDeliveryError,
@@ -119,6 +120,17 @@ def recipients_for(event: DomainEvent, audience: str) -> list[tuple[User, int | 
                 memberships__organisation_id=event.local_authority_organisation_id,
             )
         ]
+    if audience == Audience.SIGNATORIES:
+        return [
+            (m.user, m.organisation_id)
+            for m in signatory_memberships(
+                [
+                    i
+                    for i in (event.local_authority_organisation_id, *event.home_organisation_ids)
+                    if i is not None
+                ]
+            )
+        ]
     raise ValueError(f"unknown audience {audience!r}")
 
 
@@ -180,6 +192,9 @@ def _personalisation(
         values["link"] = _link("register:own" if organisation_id else "register:declarations")
     if message == Message.SURVEY_INVITED and event.referral_id is not None:
         values["link"] = _link("reporting:survey", event.referral_id)
+    if message == Message.SIGN_UP_REMINDER:
+        values["organisation"] = names.get(organisation_id or 0, "")
+        values["link"] = _link("reporting:terms")
     if message == Message.HOME_RESPONDED:
         values["response"] = RESPONSE_WORDS.get(str(event.detail.get("kind", "")), "responded")
     # Only whitelisted, non-identifying details travel from an event into a message.

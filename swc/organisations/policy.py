@@ -64,6 +64,7 @@ RULES: dict[str, Mapping[str, Scope]] = {
     "reference_data.manage": {R.UNIT_MANAGER: ANY},
     "api_key.manage": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
     "terms.accept": {R.ADMIN: OWN, R.HOME_MANAGER: OWN, R.REFERRER: OWN},
+    "sign_up.remind": UNIT_OPERATIONAL,
     # --- homes and the vacancy register ---
     "home.view": {
         **UNIT_OPERATIONAL,

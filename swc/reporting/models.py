@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from swc.organisations.models import OrganisationKind, Role
+
 from .kpi import SATISFACTION_CHOICES
 
 
@@ -41,6 +43,13 @@ class TermsKind(models.TextChoices):
     HOME_MOU = "home_mou", "Memorandum of understanding and confidentiality statement (home)"
 
 
+# Who signs an organisation up, and to what (seed 001, 2.8): the one place this is decided.
+SIGNATORIES: dict[str, tuple[str, str]] = {
+    OrganisationKind.LOCAL_AUTHORITY: (Role.ADMIN, TermsKind.LA_TERMS),
+    OrganisationKind.SECURE_HOME: (Role.HOME_MANAGER, TermsKind.HOME_MOU),
+}
+
+
 class TermsAcceptance(models.Model):
     """An organisation signed up: its admin (LA) or manager (home) accepted the terms."""
 
@@ -66,6 +75,36 @@ class TermsAcceptance(models.Model):
     @property
     def policy_owner_id(self) -> int:
         return self.organisation_id
+
+
+class SignUpReminder(models.Model):
+    """A reminder to an organisation that has not signed up, by the unit or the scheduler.
+
+    At most one a day per organisation: the unique day stops two coordinators
+    (or a coordinator and the scheduler) reminding the same council twice.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+    # Empty when the scheduler sent it.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day"], name="sign_up_reminded_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-up reminder to organisation {self.organisation_id} on {self.day}"
 
 
 class SurveyResponse(models.Model):

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from swc.organisations.models import LocalAuthority, Region
 from swc.organisations.policy import require, user_can
@@ -694,18 +695,61 @@ def sign_ups() -> list[Any]:
     return list(TermsAcceptance.objects.select_related("organisation").order_by("-accepted_at"))
 
 
-def not_signed_up() -> list[Any]:
-    """Active authorities and homes that have not accepted the terms yet (to remind), one query."""
-    from swc.organisations.models import Organisation, OrganisationKind
+def _signatory_filter(prefix: str = "") -> Q:
+    """Memberships of people who can sign their organisation up (see ``SIGNATORIES``)."""
+    from .models import SIGNATORIES
 
-    from .models import TermsAcceptance
+    q = Q()
+    for kind, (role, _terms) in SIGNATORIES.items():
+        q |= Q(**{f"{prefix}organisation__kind": kind, f"{prefix}role": role})
+    return q & Q(**{f"{prefix}organisation__is_active": True, f"{prefix}user__is_active": True})
+
+
+def signatory_memberships(organisation_ids: Iterable[int]) -> list[Any]:
+    """The memberships of those who can sign up the given organisations, in one query."""
+    from swc.organisations.models import Membership
+
+    return list(
+        Membership.objects.filter(_signatory_filter(), organisation_id__in=list(organisation_ids))
+        .select_related("user")
+        .order_by("organisation_id", "user_id")
+    )
+
+
+def not_signed_up(organisation_ids: Iterable[int] | None = None) -> list[Any]:
+    """Active authorities and homes that have not accepted the terms yet, to remind, in one query.
+
+    Each carries ``signatories`` (how many people could sign it up, and so
+    would receive a reminder) and ``last_reminded_at`` (or None).
+    """
+    from swc.organisations.models import Membership, Organisation, OrganisationKind
+
+    from .models import SignUpReminder, TermsAcceptance
 
     accepted = TermsAcceptance.objects.values("organisation_id")
+    signatories = (
+        Membership.objects.filter(_signatory_filter(), organisation_id=OuterRef("pk"))
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    last_reminded = (
+        SignUpReminder.objects.filter(organisation_id=OuterRef("pk"))
+        .order_by("-sent_at")
+        .values("sent_at")[:1]
+    )
+    organisations = Organisation.objects.filter(
+        is_active=True,
+        kind__in=[OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.SECURE_HOME],
+    )
+    if organisation_ids is not None:
+        organisations = organisations.filter(pk__in=list(organisation_ids))
     return list(
-        Organisation.objects.filter(
-            is_active=True,
-            kind__in=[OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.SECURE_HOME],
+        organisations.exclude(id__in=accepted)
+        .annotate(
+            signatories=Coalesce(Subquery(signatories, output_field=IntegerField()), 0),
+            last_reminded_at=Subquery(last_reminded),
         )
-        .exclude(id__in=accepted)
         .order_by("kind", "name")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,14 +12,22 @@ from django.db.models import Max
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.core import clock
+from swc.core.calendar import LONDON
 from swc.core.errors import ConflictError, ServiceError
-from swc.organisations.models import OrganisationKind, Role
+from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.organisations.models import OrganisationKind
 from swc.organisations.policy import principal_for, require
 
 from .kpi import SATISFACTION_CHOICES
-from .models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance, TermsKind
+from .models import (
+    SIGNATORIES,
+    MonthlyReturnVersion,
+    SignUpReminder,
+    SurveyResponse,
+    TermsAcceptance,
+)
 from .returns import ReturnMonth, return_due_date
-from .selectors import monthly_return_figures
+from .selectors import monthly_return_figures, not_signed_up
 
 
 def figures_differences(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
@@ -92,15 +102,10 @@ def terms_kind_for(user: Any) -> str | None:
     memorandum of understanding and confidentiality statement (seed 001, 2.8).
     """
     principal = principal_for(user)
-    if principal.organisation_kind == OrganisationKind.LOCAL_AUTHORITY and principal.has_role(
-        Role.ADMIN
-    ):
-        return TermsKind.LA_TERMS
-    if principal.organisation_kind == OrganisationKind.SECURE_HOME and principal.has_role(
-        Role.HOME_MANAGER
-    ):
-        return TermsKind.HOME_MOU
-    return None
+    signatory = SIGNATORIES.get(principal.organisation_kind or "")
+    if signatory is None or not principal.has_role(signatory[0]):
+        return None
+    return signatory[1]
 
 
 def terms_accept(*, user: Any) -> TermsAcceptance:
@@ -128,6 +133,83 @@ def terms_accept(*, user: Any) -> TermsAcceptance:
     except IntegrityError:
         raise ConflictError("Your organisation has already accepted these terms.") from None
     return acceptance
+
+
+@dataclass
+class SignUpReminders:
+    """What a round of sign-up reminders did, organisation by organisation."""
+
+    sent: list[Any] = field(default_factory=list)
+    # Reminded too recently (today, for a person; within the interval, for the scheduler).
+    recently_reminded: list[Any] = field(default_factory=list)
+    # Nobody there can sign up (no active admin or home manager account): contact them directly.
+    nobody_to_remind: list[Any] = field(default_factory=list)
+
+
+def sign_up_reminders_send(
+    *,
+    by: Any = None,
+    organisation_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+    interval: dt.timedelta | None = None,
+) -> SignUpReminders:
+    """Remind authorities and homes that have not signed up, by message to their signatories.
+
+    ``by`` is the unit officer pressing the button (None for the scheduler).
+    Without ``organisation_ids`` every organisation not signed up is
+    considered; organisations already signed up are never reminded. An
+    organisation is reminded at most once a day (a unique row per day, so two
+    officers pressing at once send one reminder), and, with ``interval``, not
+    until that long after its last reminder or, never reminded, after it
+    joined the service.
+    """
+    if by is not None:
+        require(by, "sign_up.remind")
+    now = now or clock.now()
+    day = now.astimezone(LONDON).date()
+    outcome = SignUpReminders()
+    for organisation in not_signed_up(organisation_ids):
+        last = organisation.last_reminded_at
+        if organisation.signatories == 0:
+            outcome.nobody_to_remind.append(organisation)
+            continue
+        reminded_today = last is not None and last.astimezone(LONDON).date() == day
+        waiting_since = last or organisation.created_at
+        if reminded_today or (interval is not None and now - waiting_since < interval):
+            outcome.recently_reminded.append(organisation)
+            continue
+        try:
+            with transaction.atomic():
+                reminder = SignUpReminder.objects.create(
+                    organisation=organisation,
+                    day=day,
+                    sent_at=now,
+                    sent_by=by,
+                    recipients=organisation.signatories,
+                )
+                is_authority = organisation.kind == OrganisationKind.LOCAL_AUTHORITY
+                event_publish(
+                    DomainEvent(
+                        kind=EventKind.SIGN_UP_REMINDER,
+                        key=f"sign_up_reminder:{organisation.pk}:{day.isoformat()}",
+                        occurred_at=now,
+                        actor_id=getattr(by, "pk", None),
+                        local_authority_organisation_id=organisation.pk if is_authority else None,
+                        home_organisation_ids=() if is_authority else (organisation.pk,),
+                    )
+                )
+                audit_record(
+                    actor=by or "scheduler",
+                    action=AuditAction.CREATE,
+                    obj=reminder,
+                    detail={"organisation": organisation.pk},
+                )
+        except IntegrityError:
+            # Someone else reminded it a moment ago: one reminder is enough.
+            outcome.recently_reminded.append(organisation)
+            continue
+        outcome.sent.append(organisation)
+    return outcome
 
 
 def survey_submit(*, user: Any, referral: Any, overall: str, comment: str = "") -> SurveyResponse:

@@ -98,6 +98,8 @@ def event(kind: str, world, *, at: dt.datetime = MONDAY_10, homes=(), **detail) 
         (EventKind.MONTHLY_RETURN_DUE, "managers", ""),
         (EventKind.REGISTER_NOT_CONFIRMED, "homes", "home"),
         (EventKind.REGISTER_NOT_CONFIRMED, "unit", "unit"),
+        # The sign-up signatories of a home are its managers (an authority's: its admins).
+        (EventKind.SIGN_UP_REMINDER, "homes", ""),
     ],
 )
 def test_each_event_reaches_its_audience(world, kind, audience, stage):
@@ -285,6 +287,7 @@ def test_no_childs_details_appear_in_any_rendered_message(world):
             Message.REGISTER_NOT_CONFIRMED,
             Message.REGISTER_NOT_CONFIRMED_UNIT,
             Message.MONTHLY_RETURN_DUE,
+            Message.SIGN_UP_REMINDER,
             Message.DELIVERY_FAILED,
         )
 

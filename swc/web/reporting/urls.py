@@ -11,5 +11,6 @@ urlpatterns = [
     path("kpis/", views.kpis, name="kpis"),
     path("trend/", views.trend, name="trend"),
     path("sign-up/", views.terms, name="terms"),
+    path("sign-up/reminders/", views.sign_up_remind, name="sign-up-remind"),
     path("surveys/<int:referral_id>/", views.survey, name="survey"),
 ]

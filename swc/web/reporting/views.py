@@ -10,11 +10,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
@@ -240,8 +242,49 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "not_signed_up": (
                 selectors.not_signed_up() if principal_for(request.user).is_unit else None
             ),
+            "can_remind": user_can(request.user, "sign_up.remind"),
+            "reminder_days": settings.SWC_SIGN_UP_REMINDER_DAYS,
         },
     )
+
+
+def _names(organisations: list[Any]) -> str:
+    return ", ".join(o.name for o in organisations)
+
+
+@requires("sign_up.remind")
+@require_POST
+def sign_up_remind(request: HttpRequest) -> HttpResponse:
+    """The unit reminds one organisation, or every one not signed up, by message to its signatories."""
+    choice = request.POST.get("organisation", "")
+    if choice != "all" and not choice.isdigit():
+        messages.error(request, "Choose an organisation to remind, or remind them all")
+        return redirect(reverse("reporting:kpis") + "#sign-up")
+    ids = None if choice == "all" else [int(choice)]
+    outcome = services.sign_up_reminders_send(by=request.user, organisation_ids=ids)
+    if outcome.sent:
+        messages.success(
+            request,
+            f"Reminder sent to {len(outcome.sent)} organisation"
+            f"{'' if len(outcome.sent) == 1 else 's'}: {_names(outcome.sent)}",
+        )
+    if outcome.recently_reminded:
+        messages.info(
+            request,
+            f"Already reminded today, not reminded again: {_names(outcome.recently_reminded)}",
+        )
+    if outcome.nobody_to_remind:
+        messages.warning(
+            request,
+            "Nobody there can sign up yet (no active admin or home manager account); "
+            f"contact them directly: {_names(outcome.nobody_to_remind)}",
+        )
+    if not (outcome.sent or outcome.recently_reminded or outcome.nobody_to_remind):
+        messages.info(
+            request,
+            "Nobody to remind: that organisation has already signed up, or is not an active authority or home",
+        )
+    return redirect(reverse("reporting:kpis") + "#sign-up")
 
 
 class TrendForm(GovukFormMixin, forms.Form):
