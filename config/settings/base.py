@@ -92,6 +92,9 @@ def database_from_environment(default_sqlite_path: Path) -> dict:
     SQLite runs in WAL mode with IMMEDIATE transactions and a busy timeout:
     a read-then-write transaction in Django's default DEFERRED mode cannot
     wait out another writer's lock and fails with "database is locked".
+    ``synchronous=FULL`` syncs the log at every commit: with NORMAL, WAL mode
+    survives a crashed process but may lose the last commits to a power cut or
+    an operating-system crash, and an acknowledged referral must survive both.
     """
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -106,7 +109,7 @@ def database_from_environment(default_sqlite_path: Path) -> dict:
             "timeout": 20,
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
-                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA synchronous=FULL;"
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA busy_timeout=20000;"
             ),
