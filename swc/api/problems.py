@@ -16,7 +16,13 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from swc.core.errors import ConflictError, NotPermitted, ServiceError
+from swc.core.errors import (
+    OUTAGE_RETRY_AFTER,
+    ConflictError,
+    NotPermitted,
+    ServiceError,
+    database_unavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +41,7 @@ TITLES = {
     415: "Unsupported media type",
     422: "The service's rules refuse this request",
     429: "Too many requests",
+    503: "The service is unavailable for a moment",
 }
 TYPES = {
     400: "invalid-request",
@@ -48,6 +55,7 @@ TYPES = {
     415: "unsupported-media-type",
     422: "unprocessable",
     429: "rate-limited",
+    503: "unavailable",
 }
 
 
@@ -143,6 +151,15 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             exc.message,
             errors=[{"field": exc.field, "message": exc.message, "code": exc.code}],
             code=exc.code,
+            instance=instance,
+        )
+    if database_unavailable(exc):
+        # The database is stopped or unreachable: nothing was written; the caller retries.
+        return problem_response(
+            503,
+            "The service cannot reach its database. Nothing was changed: try again shortly.",
+            code="unavailable",
+            headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
             instance=instance,
         )
     if isinstance(exc, RequestDataTooBig):

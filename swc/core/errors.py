@@ -29,3 +29,19 @@ class ConflictError(ServiceError):
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message, field=field, code="conflict")
+
+
+# Seconds a caller is asked to wait when the database cannot be reached.
+OUTAGE_RETRY_AFTER = 30
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` means the database is stopped, unreachable or too busy to answer.
+
+    Connection and operational errors, not integrity or programming errors:
+    those are defects and stay a 500. Nothing was written (the request's
+    transaction never committed), so the right answer is "try again shortly".
+    """
+    from django.db.utils import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError)

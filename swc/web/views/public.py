@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
+from swc.api.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
+from swc.core.errors import OUTAGE_RETRY_AFTER, database_unavailable
 from swc.organisations.access import public
 
 
@@ -39,7 +44,41 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """The last resort. Rendered without the request: its context may need the database.
+
+    When the database is stopped or unreachable the answer is 503 with
+    ``Retry-After``, in words for a page and as problem details for the API.
+    """
+    error = sys.exc_info()[1]
+    unavailable = database_unavailable(error)
+    if request.path.startswith("/api/"):
+        status = 503 if unavailable else 500
+        body = {
+            "type": PROBLEM_BASE + ("unavailable" if unavailable else "error"),
+            "title": (
+                "The service is unavailable for a moment"
+                if unavailable
+                else "Sorry, there is a problem with the service"
+            ),
+            "status": status,
+            "detail": (
+                "The service cannot reach its database. Nothing was changed: try again shortly."
+                if unavailable
+                else "An unexpected error. Nothing was changed. It has been logged."
+            ),
+            "instance": request.path,
+        }
+        response: HttpResponse = JsonResponse(
+            body, status=status, content_type=PROBLEM_CONTENT_TYPE
+        )
+    elif unavailable:
+        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+    else:
+        response = HttpResponse(render_to_string("errors/500.html"), status=500)
+    if unavailable:
+        response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

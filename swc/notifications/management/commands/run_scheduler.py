@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 
 from swc.notifications.scheduler import scheduler_tick
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -24,12 +27,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            report = scheduler_tick()
-            published = ", ".join(f"{k}={v}" for k, v in sorted(report.published.items()) if v)
-            self.stdout.write(
-                f"tick: published {published or 'nothing'}; swept {report.swept}"
-                + (f"; errors {', '.join(report.errors)}" if report.errors else "")
-            )
+            try:
+                report = scheduler_tick()
+            except DatabaseError as error:
+                # The database is stopped or unreachable: say so, wait, and tick again.
+                # Every check is idempotent, so the missed tick is made up by the next.
+                logger.warning(
+                    "Scheduler tick skipped: database unavailable (%s)", type(error).__name__
+                )
+                self.stdout.write(f"tick: skipped, database unavailable ({type(error).__name__})")
+                connections.close_all()
+            else:
+                published = ", ".join(f"{k}={v}" for k, v in sorted(report.published.items()) if v)
+                self.stdout.write(
+                    f"tick: published {published or 'nothing'}; swept {report.swept}"
+                    + (f"; errors {', '.join(report.errors)}" if report.errors else "")
+                )
             if options["once"]:
                 return
             time.sleep(max(options["interval"], 1))
