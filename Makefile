@@ -54,7 +54,7 @@ run: migrate
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)  (a task worker and the scheduler run beside it; Ctrl-C stops all)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(MANAGE) db_worker --interval 1 --no-reload > var/worker.log 2>&1 & \
+	  $(MANAGE) run_worker --interval 1 > var/worker.log 2>&1 & \
 	  $(MANAGE) run_scheduler --interval 60 > var/scheduler.log 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
