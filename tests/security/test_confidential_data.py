@@ -8,12 +8,21 @@ crawl automatically through their links.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import pytest
+import time_machine
 from django.test import Client
 
-from .conftest import FIRST_NAME, PRICE_FORMS, SURNAME
+from swc.core.calendar import LONDON
+from swc.core.events import DomainEvent, event_publish
+from swc.homes.models import SecureHome
+from swc.notifications.messages import MESSAGES, message_render
+from swc.notifications.models import Notification
+from swc.referrals.models import Referral
+
+from .conftest import FIRST_NAME, PRICE, PRICE_FORMS, SURNAME
 from .crawler import crawl
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +79,36 @@ def test_nothing_confidential_reaches_a_person_who_may_not_see_it(
 def test_the_crawl_does_reach_the_price_for_the_unit(world, client_for) -> None:
     result = crawl(client_for(world["coordinator"]))
     assert any(result.containing(form) for form in PRICE_FORMS), sorted(result.pages)
+
+
+def test_no_email_or_text_carries_the_price_or_the_childs_names(world) -> None:
+    """Every message the service sends, about the planted child and home, to everyone it reaches.
+
+    Emails and texts leave the service (through GOV.UK Notify, to inboxes and
+    phones): they carry a reference and a link, never the price or the child.
+    """
+    referral = Referral.objects.get(last_name=SURNAME)
+    home = SecureHome.objects.get(name="Planted Home")
+    at = dt.datetime(2026, 11, 21, 3, 0, tzinfo=LONDON)  # a Saturday night: on call too
+    with time_machine.travel(at, tick=False):
+        for kind in MESSAGES:
+            for stage in ("home", "unit"):
+                event_publish(
+                    DomainEvent(
+                        kind=kind,
+                        key=f"confidential:{kind}:{stage}",
+                        occurred_at=at,
+                        referral_id=referral.pk,
+                        local_authority_organisation_id=referral.local_authority.organisation_id,
+                        home_organisation_ids=(home.organisation_id,),
+                        # Details a message does not use must never travel into it.
+                        detail={"stage": stage, "price": PRICE, "surname": SURNAME},
+                    )
+                )
+    sent = list(Notification.objects.all())
+    assert {n.message for n in sent} == set(MESSAGES)
+    for notification in sent:
+        subject, body = message_render(notification.message, notification.personalisation)
+        text = f"{subject} {body} {notification.personalisation}"
+        for secret in (*PRICE_FORMS, SURNAME, FIRST_NAME):
+            assert secret not in text, f"{notification.message} carried {secret!r}"
