@@ -238,6 +238,11 @@ NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 # GOV.UK Notify template ids, one per message kind (keys of swc.notifications.messages.MESSAGES),
 # as a JSON object in the environment: SWC_NOTIFY_TEMPLATES='{"referral.submitted": "uuid", ...}'.
 SWC_NOTIFY_TEMPLATES: dict[str, str] = json.loads(os.environ.get("SWC_NOTIFY_TEMPLATES", "{}"))
+# API versions being retired (docs/api.md): '{"v1": {"deprecated": "YYYY-MM-DD",
+# "sunset": "YYYY-MM-DD", "successor": "/api/v2/"}}'. None today.
+SWC_API_DEPRECATIONS: dict[str, dict[str, str]] = json.loads(
+    os.environ.get("SWC_API_DEPRECATIONS", "{}")
+)
 # The service's public address, for links in emails and texts.
 SWC_BASE_URL = os.environ.get("SWC_BASE_URL", "http://127.0.0.1:8000")
 SWC_NOTIFICATION_BACKEND = os.environ.get(

@@ -21,13 +21,20 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from swc.core import clock
 from swc.organisations.policy import user_can
 
 from . import idempotency
 from .authentication import ApiKeyAuthentication, VerifiedSessionAuthentication
 from .parsers import LimitedJSONParser, max_body_bytes
-from .problems import PROBLEM_CONTENT_TYPE, RequestBodyTooLarge, problem_exception_handler
+from .problems import (
+    PROBLEM_CONTENT_TYPE,
+    RequestBodyTooLarge,
+    VersionRetired,
+    problem_exception_handler,
+)
 from .throttling import ApiKeyRateThrottle
+from .versions import retirement_for
 
 
 class StrictFieldsMixin:
@@ -235,6 +242,12 @@ class ApiMixin(views.APIView):
         return problem_exception_handler
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        retirement = retirement_for(request.path)
+        if retirement is not None and retirement.is_retired(clock.today()):
+            raise VersionRetired(
+                f"{retirement.version} of the API was retired on "
+                f"{retirement.sunset.strftime('%-d %B %Y')}: use {retirement.successor}"
+            )
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         length = request.META.get("CONTENT_LENGTH") or "0"
         if length.isdigit() and int(length) > max_body_bytes():
@@ -265,6 +278,10 @@ class ApiMixin(views.APIView):
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         # Responses may hold a child's details: never kept by shared caches.
         response["Cache-Control"] = "no-store"
+        retirement = retirement_for(request.path)
+        if retirement is not None:
+            for name, value in retirement.headers().items():
+                response[name] = value
         if (
             request.method == "GET"
             and response.status_code == 200

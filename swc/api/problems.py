@@ -37,6 +37,7 @@ TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Conflict",
+    410: "This version of the API has been retired",
     413: "The request body is too large",
     415: "Unsupported media type",
     422: "The service's rules refuse this request",
@@ -51,6 +52,7 @@ TYPES = {
     405: "method-not-allowed",
     406: "not-acceptable",
     409: "conflict",
+    410: "version-retired",
     413: "body-too-large",
     415: "unsupported-media-type",
     422: "unprocessable",
@@ -63,6 +65,13 @@ class RequestBodyTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is larger than the API accepts."
     default_code = "too_large"
+
+
+class VersionRetired(exceptions.APIException):
+    """The API version was retired on its sunset date (docs/api.md)."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "version_retired"
 
 
 class IdempotencyConflict(exceptions.APIException):
