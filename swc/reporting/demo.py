@@ -14,12 +14,19 @@ from .models import SurveyResponse, TermsAcceptance, TermsKind
 def demo_reporting_load(out: TextIO) -> None:
     """Most authorities and every home signed up; a survey answer for most closed referrals."""
     from swc.homes.models import SecureHome
-    from swc.organisations.models import LocalAuthority
+    from swc.organisations.models import LocalAuthority, Membership, Role
     from swc.referrals.models import Referral
     from swc.referrals.workflow import TERMINAL
 
     now = clock.now()
-    la_orgs = list(LocalAuthority.objects.order_by("id").values_list("organisation_id", flat=True))
+    # An authority with a demo admin account is left to sign up in the demo itself (and
+    # to be reminded by the unit), so both sides of sign-up can be tried.
+    with_admin = Membership.objects.filter(role=Role.ADMIN).values("organisation_id")
+    la_orgs = list(
+        LocalAuthority.objects.exclude(organisation_id__in=with_admin)
+        .order_by("id")
+        .values_list("organisation_id", flat=True)
+    )
     home_orgs = list(SecureHome.objects.order_by("id").values_list("organisation_id", flat=True))
     acceptances = [
         TermsAcceptance(
