@@ -3,9 +3,10 @@
 Nothing here is a real child. About 450–530 referrals over the last twelve
 months; ages 10–17, mostly 14–16; about half girls; roughly 2 in 5 not
 placed; needs drawn with realistic co-occurrence (going missing with
-exploitation, self-harm with mental health). Every surname is "Demo" and a
-number, and every identifier starts "DEMO-". Seeded, so each run is the same;
-skipped when demo referrals exist already.
+exploitation, self-harm with mental health). Names are common first names and
+surnames combined at random, and a child referred again keeps theirs; every
+identifier starts "DEMO-". Seeded, so each run is the same; skipped when demo
+referrals exist already.
 """
 
 from __future__ import annotations
@@ -34,10 +35,29 @@ from .workflow import Status
 SEED = 20260401
 DEMO_PREFIX = "DEMO-"
 DEMO_LAS = ("850", "383")  # the demo referrers' authorities get a fair share
-FIRST_NAMES = (
-    "Alex", "Bailey", "Casey", "Charlie", "Drew", "Eden", "Finley", "Harley", "Jamie",
-    "Jordan", "Kai", "Logan", "Morgan", "Parker", "Quinn", "Riley", "Rowan", "Sam",
-    "Sasha", "Skyler", "Taylor", "Toni",
+# Names common among English teenagers born 2009–2016, combined at random: plausible
+# on screen, and no real child. The "DEMO-" identifier marks every record as synthetic.
+FIRST_NAMES = {
+    Sex.FEMALE: (
+        "Amelia", "Olivia", "Chloe", "Ellie", "Jessica", "Lacey", "Aaliyah",
+        "Maisie", "Leah", "Courtney", "Skye", "Paige", "Demi", "Kayla", "Summer",
+        "Ruby", "Freya", "Amira", "Zara", "Tia", "Holly", "Keira", "Libby", "Evie",
+    ),
+    Sex.MALE: (
+        "Jayden", "Tyler", "Kyle", "Callum", "Mason", "Reece", "Kieran", "Riley",
+        "Leon", "Connor", "Harvey", "Ethan", "Bradley", "Jordan", "Kai", "Lewis",
+        "Tyrese", "Ibrahim", "Oliver", "Alfie", "Charlie", "Liam", "Josh", "Archie",
+    ),
+}  # fmt: skip
+SURNAMES = (
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
+    "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts",
+    "Green", "Hall", "Thomas", "Clarke", "Jackson", "Wood", "Harris", "Edwards",
+    "Turner", "Martin", "Cooper", "Hill", "Ward", "Hughes", "Moore", "King", "Harrison",
+    "Lewis", "Baker", "Allen", "Morris", "Khan", "Scott", "Watson", "Parker", "Bennett",
+    "Young", "Mitchell", "Bailey", "Carter", "Singh", "Shaw", "Campbell", "Murphy",
+    "Kelly", "Begum", "Hussain", "Ahmed", "Nowak", "Okafor", "Mensah", "Brennan",
+    "Price", "Lloyd",
 )  # fmt: skip
 AGE_WEIGHTS = {10: 1, 11: 2, 12: 4, 13: 9, 14: 22, 15: 29, 16: 24, 17: 9}
 ETHNICITY_WEIGHTS = {
@@ -136,7 +156,7 @@ def _referrals_make(
     favoured = [a for a in authorities if a.dfe_la_code in DEMO_LAS]
     referrals: list[Referral] = []
     plans: list[dict[str, Any]] = []
-    children_by_la: dict[int, list[tuple[str, str, dt.date, str]]] = {}
+    children_by_la: dict[int, list[tuple[str, str, str, dt.date, str]]] = {}
     # In time order, so that a re-referral comes after the referral it repeats.
     times = sorted(now - dt.timedelta(minutes=rng.randint(10, 365 * 24 * 60)) for _ in range(count))
     for n, created in enumerate(times):
@@ -148,18 +168,19 @@ def _referrals_make(
         earlier = [
             child
             for child in children_by_la.get(la.pk, [])
-            if age_on(child[2], created.date()) <= AGE_MAX
+            if age_on(child[3], created.date()) <= AGE_MAX
         ]
         if earlier and rng.random() < 0.25:
             # A re-referral: the same child, referred again by the same authority.
-            first, identifier, dob, sex = rng.choice(earlier)
+            first, last, identifier, dob, sex = rng.choice(earlier)
         else:
             sex = Sex.FEMALE if rng.random() < 0.5 else Sex.MALE
             age = _pick(rng, AGE_WEIGHTS)
             dob = _dob(rng, age, created.date())
-            first = rng.choice(FIRST_NAMES)
+            first = rng.choice(FIRST_NAMES[sex])
+            last = rng.choice(SURNAMES)
             identifier = f"{DEMO_PREFIX}{la.dfe_la_code}-{n:05d}"
-            children_by_la.setdefault(la.pk, []).append((first, identifier, dob, sex))
+            children_by_la.setdefault(la.pk, []).append((first, last, identifier, dob, sex))
         legal = _pick(rng, LEGAL_WEIGHTS)
         needs = _needs(rng, sex)
         completed = created + dt.timedelta(minutes=rng.randint(5, 240))
@@ -167,7 +188,7 @@ def _referrals_make(
             local_authority=la,
             status=Status.COMPLETE,
             first_name=first,
-            last_name=f"Demo{n:04d}",
+            last_name=last,
             date_of_birth=dob,
             sex=sex,
             ethnicity=_pick(rng, ETHNICITY_WEIGHTS),
