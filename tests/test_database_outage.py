@@ -136,13 +136,6 @@ def test_a_defect_is_still_a_500_not_an_outage(client_for) -> None:
     assert "Sorry, there is a problem with the service" in response.content.decode()
 
 
-def test_the_health_check_reports_the_outage(client) -> None:
-    with database(stopped):
-        response = client.get("/healthz")
-    assert response.status_code == 503
-    assert json.loads(response.content)["database"] == "unreachable"
-
-
 def test_the_scheduler_skips_a_tick_when_the_database_is_down_and_does_not_die() -> None:
     out = io.StringIO()
     with database(stopped):

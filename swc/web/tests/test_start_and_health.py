@@ -54,19 +54,25 @@ def test_unknown_page_is_a_govuk_404() -> None:
 def test_start_page_headlines_count_only_what_each_person_may_see(client_for) -> None:
     from swc.homes.tests.factories import SecureHomeFactory
     from swc.referrals.tests.factories import ReferralFactory, complete_referral
+    from swc.referrals.workflow import Status
 
     hampshire = LocalAuthorityFactory(name="Hampshire", dfe_la_code="850")
     leeds = LocalAuthorityFactory(name="Leeds", dfe_la_code="383")
     complete_referral(local_authority=hampshire)
     complete_referral(local_authority=leeds)
+    asked = complete_referral(local_authority=hampshire)
+    asked.status = Status.INFORMATION_REQUESTED
+    asked.save()
     ReferralFactory(local_authority=hampshire)  # a draft
     SecureHomeFactory(name="Unconfirmed Home")
 
     referrer = client_for(user_with_role(Role.REFERRER, hampshire.organisation))
     page = referrer.get(reverse("web:start")).content.decode()
-    assert "1 open referral(s) from your authority" in page
-    assert "1 draft(s) not yet submitted" in page
+    assert "2 open referrals from your authority" in page
+    assert "The unit needs more information for 1 referral" in page
+    assert "1 draft not yet submitted" in page
 
     coordinator = client_for(user_with_role(Role.COORDINATOR))
     page = coordinator.get(reverse("web:start")).content.decode()
-    assert "2 open referral(s), 2 waiting for a list" in page
+    assert "3 open referrals, 2 waiting for a list" in page
+    assert "1 home has not confirmed its register today" in page

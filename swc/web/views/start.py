@@ -27,6 +27,11 @@ class Headline:
     warning: bool = False
 
 
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 open referral", "2 open referrals": a count in words a person reads at 2 a.m."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def _status_counts(user: Any) -> dict[str, int]:
     rows = referral_list_for(user).order_by().values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
@@ -41,7 +46,7 @@ def headlines_for(user: Any) -> list[Headline]:
         complete = counts.get(Status.COMPLETE, 0)
         lines.append(
             Headline(
-                f"{waiting} open referral(s), {complete} waiting for a list",
+                f"{_count(waiting, 'open referral')}, {complete} waiting for a list",
                 "referrals:triage",
                 complete > 0,
             )
@@ -50,7 +55,10 @@ def headlines_for(user: Any) -> list[Headline]:
         if unconfirmed:
             lines.append(
                 Headline(
-                    f"{unconfirmed} home(s) have not confirmed their register today",
+                    _count(
+                        unconfirmed, "home has not confirmed its", "homes have not confirmed their"
+                    )
+                    + " register today",
                     "register:declarations",
                     True,
                 )
@@ -59,11 +67,22 @@ def headlines_for(user: Any) -> list[Headline]:
         counts = _status_counts(user)
         drafts = counts.get(Status.DRAFT, 0)
         open_count = sum(n for status, n in counts.items() if status in OPEN)
+        asked = counts.get(Status.INFORMATION_REQUESTED, 0)
         lines.append(
-            Headline(f"{open_count} open referral(s) from your authority", "referrals:list")
+            Headline(f"{_count(open_count, 'open referral')} from your authority", "referrals:list")
         )
+        if asked:
+            lines.append(
+                Headline(
+                    f"The unit needs more information for {_count(asked, 'referral')}",
+                    "referrals:list",
+                    True,
+                )
+            )
         if drafts:
-            lines.append(Headline(f"{drafts} draft(s) not yet submitted", "referrals:list", True))
+            lines.append(
+                Headline(f"{_count(drafts, 'draft')} not yet submitted", "referrals:list", True)
+            )
     elif user_can(user, "register.update"):
         home = home_for_manager(user)
         if home is not None:
@@ -73,7 +92,9 @@ def headlines_for(user: Any) -> list[Headline]:
                     Headline("Your register has not been confirmed today", "register:own", True)
                 )
             sent = referral_list_for(user, open_only=True).count()
-            lines.append(Headline(f"{sent} open referral(s) sent to your home", "referrals:list"))
+            lines.append(
+                Headline(f"{_count(sent, 'open referral')} sent to your home", "referrals:list")
+            )
     return lines
 
 
