@@ -45,7 +45,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
         or not getattr(user, "is_verified", lambda: False)()
     ):
         return []
-    items = []
+    items: list[dict[str, object]] = []
     for item in NAVIGATION:
         if not user_can(user, item.action):
             continue
@@ -53,11 +53,15 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             href = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": item.label,
-                "href": href,
-                "active": (request.path.startswith(href) and href != "/") or request.path == href,
-            }
-        )
+        items.append({"label": item.label, "href": href, "active": False})
+    # One item is current: the one whose address is the longest start of this page's
+    # (the triage queue, not also "Referrals", on /referrals/triage/).
+    matches = [
+        i
+        for i in items
+        if request.path == i["href"]
+        or (i["href"] != "/" and request.path.startswith(str(i["href"])))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(str(i["href"])))["active"] = True
     return items
