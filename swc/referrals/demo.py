@@ -59,6 +59,61 @@ SURNAMES = (
     "Kelly", "Begum", "Hussain", "Ahmed", "Nowak", "Okafor", "Mensah", "Brennan",
     "Price", "Lloyd",
 )  # fmt: skip
+# What a social worker might write under each need: a few variants each, chosen at random.
+NEED_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    NeedOrRisk.RISK_TO_OTHERS: (
+        "Assaulted two members of staff at the current placement this week.",
+        "Threatened a younger child with a knife; police attended.",
+    ),
+    NeedOrRisk.GOING_MISSING: (
+        "Missing 11 times in the last month, often overnight, found in another county.",
+        "Goes missing within hours of every placement; two return interviews refused.",
+    ),
+    NeedOrRisk.SELF_HARM: (
+        "Ligature incidents on three occasions in the last fortnight.",
+        "Cutting daily; hospital admission after an overdose last week.",
+    ),
+    NeedOrRisk.MENTAL_HEALTH: (
+        "Assessed by CAMHS; not detainable under the Mental Health Act.",
+        "Low mood and suicidal thoughts; awaiting a tier 4 bed that is not available.",
+    ),
+    NeedOrRisk.NEURODEVELOPMENTAL: (
+        "Diagnosed with ADHD; suspected autism, assessment outstanding.",
+        "Autistic; struggles with change and noise, needs a predictable routine.",
+    ),
+    NeedOrRisk.DISABILITY: (
+        "Mild learning disability; reads at about age 8.",
+        "Hearing impairment in one ear; uses hearing aids when settled.",
+    ),
+    NeedOrRisk.SEXUAL_EXPLOITATION: (
+        "Found in cars with unknown adult men; NRM referral made.",
+        "Groomed online; gifts and a new phone from unknown adults.",
+    ),
+    NeedOrRisk.CRIMINAL_EXPLOITATION: (
+        "Linked to a county lines network; found with drugs and cash out of area.",
+        "Owes a debt to older peers; threatened if returned home.",
+    ),
+    NeedOrRisk.SUBSTANCE_MISUSE: (
+        "Daily cannabis use; ketamine on recent missing episodes.",
+        "Alcohol use most nights; taken to A&E intoxicated twice.",
+    ),
+    NeedOrRisk.PLACEMENT_BREAKDOWN: (
+        "Fourth placement breakdown this year; the current home has given notice.",
+        "Foster placement ended after an assault on a carer.",
+    ),
+    NeedOrRisk.OUT_OF_EDUCATION: (
+        "Permanently excluded; no school place for six months.",
+        "On a reduced timetable of five hours a week, rarely attends.",
+    ),
+    NeedOrRisk.FIRE_SETTING: (
+        "Set fire to a bin and a bedroom curtain at the current placement.",
+        "History of fire-setting; fire service referral made.",
+    ),
+    NeedOrRisk.HARMFUL_SEXUAL_BEHAVIOUR: (
+        "AIM assessment completed; needs supervision with younger children.",
+        "Sexualised behaviour towards peers; safety plan in place.",
+    ),
+}
 AGE_WEIGHTS = {10: 1, 11: 2, 12: 4, 13: 9, 14: 22, 15: 29, 16: 24, 17: 9}
 ETHNICITY_WEIGHTS = {
     Ethnicity.WBRI: 68, Ethnicity.WOTH: 4, Ethnicity.WIRT: 1, Ethnicity.MWBC: 6,
@@ -210,7 +265,7 @@ def _referrals_make(
             if (created.date() - dob).days < 13 * 365
             else None,
             needs=needs,
-            need_descriptions=dict.fromkeys(needs, "Synthetic demo description"),
+            need_descriptions={need: rng.choice(NEED_DESCRIPTIONS[need]) for need in needs},
             current_placement=rng.choice(
                 ["Residential children's home", "Foster placement", "Family home", "Hospital"]
             ),

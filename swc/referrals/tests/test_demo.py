@@ -45,6 +45,10 @@ def test_a_synthetic_year_shaped_like_the_published_figures() -> None:
     assert all(len(names) == 1 for names in children.values())
     assert len(children) < len(referrals)  # some children are referred again
     assert len({r.last_name for r in referrals}) > 40
+    # Each need is described as a social worker would, not with a placeholder.
+    assert all(set(r.need_descriptions) == set(r.needs) for r in referrals)
+    described = {text for r in referrals for text in r.need_descriptions.values()}
+    assert len(described) > 20 and not any("demo" in text.lower() for text in described)
 
     ages = Counter(age_on(r.date_of_birth, r.created_at.date()) for r in referrals)
     assert set(ages) <= set(range(10, 18))
