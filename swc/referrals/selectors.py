@@ -20,13 +20,21 @@ from .completeness import age_on
 from .deadlines import Urgency, remaining_describe, urgency_of
 from .models import Referral, ReferralEvent, ReferralShare
 from .vocabulary import LegalStatus, NeedOrRisk, Sex
-from .workflow import OPEN, SEARCHABLE, Status
+from .workflow import OPEN, SEARCHABLE, TERMINAL, Status
 
 
 def referral_list_for(
-    user: Any, *, status: str | None = None, open_only: bool = False
+    user: Any,
+    *,
+    status: str | None = None,
+    open_only: bool = False,
+    closed: bool | None = None,
 ) -> QuerySet[Referral]:
-    """The referrals ``user`` may see, newest first, optionally by status."""
+    """The referrals ``user`` may see, newest first.
+
+    Optionally by ``status``; ``open_only``: submitted and waiting for a bed;
+    ``closed``: True for finished referrals, False for every other (drafts too).
+    """
     scopes = scopes_for(user, "referral.view")
     principal = principal_for(user)
     qs = Referral.objects.select_related("local_authority")
@@ -47,6 +55,10 @@ def referral_list_for(
         qs = qs.filter(status=status)
     if open_only:
         qs = qs.filter(status__in=OPEN)
+    if closed is True:
+        qs = qs.filter(status__in=TERMINAL)
+    elif closed is False:
+        qs = qs.exclude(status__in=TERMINAL)
     return qs.order_by("-created_at", "-id")
 
 

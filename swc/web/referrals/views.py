@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,30 +63,52 @@ def _viewed(request: HttpRequest, referral: Referral, what: str) -> None:
 # --- lists -------------------------------------------------------------------------------
 
 
+LIST_PAGE_SIZE = 50
+# "Open" here is every referral not yet finished, drafts included: what someone may act on.
+LIST_SHOWS = {"open": "Open referrals", "closed": "Closed referrals", "all": "All referrals"}
+
+
 @requires("referral.view")
 def referral_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
-    if status not in Status.values:
-        status = None
-    referrals = list(selectors.referral_list_for(request.user, status=status)[:500])
-    principal = principal_for(request.user)
+    """Open referrals first (what needs acting on), closed or all on request, 50 a page."""
     sees_identity = user_can(request.user, "referral.view_identity")
+    show = request.GET.get("show") or "open"
+    if show not in LIST_SHOWS:
+        show = "open"
+    status = request.GET.get("status") or None
+    if status not in Status.values or not sees_identity:
+        status = None
+    queryset = selectors.referral_list_for(
+        request.user,
+        status=status,
+        closed=None if status or show == "all" else show == "closed",
+    )
+    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    referrals = list(page.object_list)
+    principal = principal_for(request.user)
     rows: list[Any] = referrals
     if referrals:
+        # Only the rows shown are read, so only they are audited.
         services.referral_list_view_record(
             referrals=referrals, by=request.user, request=request, what="list"
         )
     if not sees_identity:
         today = clock.today()
         rows = [selectors.referral_home_view(r, today) for r in referrals]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "referrals/list.html",
         {
             "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "sees_identity": sees_identity,
             "may_create": user_can(request.user, "referral.create"),
             "is_unit": principal.is_unit,
+            "shows": LIST_SHOWS.items(),
+            "current_show": show,
             "statuses": Status.choices,
             "current_status": status,
         },
