@@ -187,6 +187,19 @@ def offers_for(user: Any, referral: Referral) -> list[OfferRow]:
     return rows
 
 
+def referrals_with_open_offers_for(user: Any) -> list[int]:
+    """Ids of the referrals ``user`` may see that have an offer waiting to be accepted (one query)."""
+    from swc.referrals.selectors import referral_list_for
+
+    visible = referral_list_for(user, open_only=True).values("pk")
+    return list(
+        Offer.objects.filter(status=OfferStatus.OPEN, referral_id__in=visible)
+        .order_by("referral_id")
+        .values_list("referral_id", flat=True)
+        .distinct()
+    )
+
+
 def offer_get_for(user: Any, pk: int, action: str = "offer.view") -> Offer:
     offer = (
         Offer.objects.select_related("home", "vacancy", "referral__local_authority")

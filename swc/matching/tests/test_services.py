@@ -484,3 +484,25 @@ def test_an_accepted_offer_that_falls_through_frees_the_bed_and_resumes_the_sear
     assert Referral.objects.get(pk=referral.pk).status == Status.WITH_HOMES
     with pytest.raises(ConflictError):
         offer_fall_through(offer=offer, by=coordinator)
+
+
+def test_the_authority_sees_first_that_an_offer_waits_for_its_decision(
+    coordinator, la, referrer, client_for
+) -> None:
+    from swc.matching.selectors import referrals_with_open_offers_for
+
+    first, second = home_make(), home_make()
+    referral = _sent(complete_referral(local_authority=la), coordinator, first, second)
+    other_la_referral = _sent(complete_referral(), coordinator, first)
+    offer = _offer(referral, first)
+    _offer(referral, second)
+    _offer(other_la_referral, first)
+
+    assert referrals_with_open_offers_for(referrer) == [referral.pk]
+    page = client_for(referrer).get("/").content.decode()
+    assert "A home has offered a bed: 1 referral waiting for your decision" in page
+    assert f'href="/matching/referrals/{referral.pk}/offers/"' in page
+
+    offer_accept(offer=offer, by=referrer)
+    assert referrals_with_open_offers_for(referrer) == []
+    assert "waiting for your decision" not in client_for(referrer).get("/").content.decode()

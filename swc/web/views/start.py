@@ -8,9 +8,11 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from swc.core import clock
 from swc.homes.selectors import home_for_manager, homes_unconfirmed_on
+from swc.matching.selectors import referrals_with_open_offers_for
 from swc.organisations.access import requires
 from swc.organisations.policy import user_can
 from swc.organisations.selectors import start_page_summary_for
@@ -25,6 +27,14 @@ class Headline:
     text: str
     url_name: str
     warning: bool = False
+    args: tuple[int, ...] = ()
+
+    @property
+    def href(self) -> str:
+        try:
+            return reverse(self.url_name, args=self.args or None)
+        except NoReverseMatch:
+            return ""
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
@@ -71,6 +81,18 @@ def headlines_for(user: Any) -> list[Headline]:
         lines.append(
             Headline(f"{_count(open_count, 'open referral')} from your authority", "referrals:list")
         )
+        offered = referrals_with_open_offers_for(user)
+        if offered:
+            # One referral: straight to its offers; several: the list.
+            lines.append(
+                Headline(
+                    f"A home has offered a bed: {_count(len(offered), 'referral')} waiting for "
+                    "your decision",
+                    "matching:offers" if len(offered) == 1 else "referrals:list",
+                    True,
+                    (offered[0],) if len(offered) == 1 else (),
+                )
+            )
         if asked:
             lines.append(
                 Headline(
