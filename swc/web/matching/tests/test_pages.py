@@ -158,7 +158,7 @@ def test_the_authority_sees_the_price_and_accepts_an_offer(client_for, coordinat
     client = client_for(referrer)
     url = f"/matching/referrals/{referral.pk}/offers/"
     page = client.get(url)
-    assert "7321.00" in page.content.decode()
+    assert "£7,321.00" in page.content.decode()
     offer = Offer.objects.get()
     assert client.post(url, {"offer": str(offer.pk)}).status_code == 302
     offer.refresh_from_db()
