@@ -9,7 +9,6 @@ from these numbers, so it is worked out here and tested exhaustively.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from swc.core import calendar
@@ -186,17 +185,3 @@ working_days_between = calendar.working_days_between
 def working_day_previous(day: dt.date) -> dt.date:
     """The working day before ``day``."""
     return calendar.working_days_add(day, -1)
-
-
-# --- distance ------------------------------------------------------------------
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance between two points, in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = phi2 - phi1
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))

@@ -17,6 +17,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from swc.core import clock
 from swc.core.errors import NotPermitted
+from swc.core.geography import distance_miles
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import ANY, principal_for, require, scopes_for, user_can
 from swc.referrals.vocabulary import HomeAccepts, NeedOrRisk
@@ -29,7 +30,7 @@ from .models import (
     Vacancy,
     VacancyStatus,
 )
-from .register import RegisterCounts, distance_km, working_day_is, working_days_between
+from .register import RegisterCounts, working_day_is, working_days_between
 
 # --- homes ----------------------------------------------------------------------------
 
@@ -273,7 +274,7 @@ class BoardRow:
     free_now: list[Vacancy] = field(default_factory=list)
     free_later: list[Vacancy] = field(default_factory=list)
     held: int = 0
-    distance_km: float | None = None
+    distance_miles: float | None = None
     price: Decimal | None = None
 
     @property
@@ -385,9 +386,9 @@ def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> Vacancy
             free_later=[b for b in beds[home.pk] if b.available_from > today],
             held=held[home.pk] if show_prices else 0,
             price=prices.get(home.pk),
-            distance_km=(
+            distance_miles=(
                 round(
-                    distance_km(
+                    distance_miles(
                         local_authority.latitude,
                         local_authority.longitude,
                         home.latitude,
@@ -410,7 +411,7 @@ def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> Vacancy
 def _board_sort_key(sort: str) -> Any:
     far = float("inf")
     if sort == "distance":
-        return lambda r: (r.distance_km if r.distance_km is not None else far, r.home.name)
+        return lambda r: (r.distance_miles if r.distance_miles is not None else far, r.home.name)
     if sort == "free_now":
         return lambda r: (-len(r.free_now), -len(r.free_later), r.home.name)
     if sort == "soonest":

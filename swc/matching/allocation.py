@@ -27,7 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .scoring import WEIGHTS, Bed, ChildProfile, HomeProfile, Weights, distances_miles
+from swc.core.geography import distances_miles
+
+from .scoring import WEIGHTS, Bed, ChildProfile, HomeProfile, Weights
 
 
 def urgency_weight(hours_to_deadline: float | None, weights: Weights = WEIGHTS) -> float:

@@ -15,15 +15,11 @@ every home is computed in one vectorised numpy call.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
-
+from swc.core.geography import distances_miles
 from swc.referrals.vocabulary import HomeAccepts, NeedOrRisk
-
-EARTH_RADIUS_MILES = 3958.8
 
 
 @dataclass(frozen=True)
@@ -166,24 +162,6 @@ def _labels(codes: Iterable[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def distances_miles(
-    lat: float, lon: float, lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray
-) -> np.ndarray:
-    """Great-circle (haversine) distances in miles from one point to many, in one numpy call."""
-    lat1, lon1 = math.radians(lat), math.radians(lon)
-    lat2 = np.radians(np.asarray(lats, dtype=float))
-    lon2 = np.radians(np.asarray(lons, dtype=float))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return float(distances_miles(lat1, lon1, [lat2], [lon2])[0])
 
 
 def suspended_on(home: HomeProfile, day: dt.date) -> bool:

@@ -134,8 +134,8 @@ MEASURES: tuple[tuple[str, str, str], ...] = (
         "Children discharged in the month: days from admission to discharge.",
     ),
     (
-        "distance_km",
-        "Distance from home area (km)",
+        "distance_miles",
+        "Distance from home area (miles)",
         "Children admitted in the month: straight-line distance from the referring authority "
         "to the home.",
     ),
@@ -280,7 +280,7 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
         discharged_on__gte=month.first_day, discharged_on__lte=month.last_day
     ).values_list("admitted_on", "discharged_on")
     measures["length_of_stay_days"] = _summary([float((b - a).days) for a, b in stays if a and b])
-    from swc.homes.register import distance_km
+    from swc.core.geography import distance_miles
 
     admitted = Placement.objects.filter(
         admitted_on__gte=month.first_day, admitted_on__lte=month.last_day
@@ -290,7 +290,7 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
         "home__latitude",
         "home__longitude",
     )
-    measures["distance_km"] = _summary([distance_km(*row) for row in admitted])
+    measures["distance_miles"] = _summary([distance_miles(*row) for row in admitted])
 
     return {
         "month": str(month),

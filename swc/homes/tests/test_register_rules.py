@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from swc.homes.register import (
     RegisterCounts,
-    distance_km,
     register_problems,
     restriction_problem,
     restriction_text_sex,
@@ -174,23 +173,6 @@ def test_a_weekend_day_is_never_a_working_day(day: dt.date) -> None:
         assert not working_day_is(day)
     assert working_day_previous(day) < day
     assert working_day_is(working_day_previous(day))
-
-
-def test_distance_between_known_places() -> None:
-    # Fareham (Swanwick Lodge) to Leeds: about 300 km as the crow flies.
-    assert 295 < distance_km(50.875, -1.270, 53.858, -1.585) < 340
-    assert distance_km(51.5, -0.1, 51.5, -0.1) == 0
-
-
-coordinates = st.tuples(st.floats(49.8, 60.9), st.floats(-8.2, 1.8))
-
-
-@given(coordinates, coordinates, coordinates)
-def test_distance_is_symmetric_and_obeys_the_triangle_inequality(a, b, c) -> None:
-    ab, ba = distance_km(*a, *b), distance_km(*b, *a)
-    assert ab == pytest.approx(ba)
-    assert ab >= 0
-    assert ab <= distance_km(*a, *c) + distance_km(*c, *b) + 1e-6
 
 
 @pytest.mark.parametrize(

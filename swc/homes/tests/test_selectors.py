@@ -136,7 +136,7 @@ def test_board_shows_free_beds_now_and_soon_prices_only_for_the_unit() -> None:
     row = unit_board.rows[0]
     assert (len(row.free_now), len(row.free_later)) == (1, 1)
     assert row.restrictions == ["girls only for now"]
-    assert row.distance_km == 0
+    assert row.distance_miles == 0
     assert row.price == Decimal("7000.00")
     assert unit_board.show_prices
 

@@ -11,13 +11,13 @@ from django.conf import settings as django_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from swc.core.geography import distance_miles
 from swc.matching.allocation import score_matrix
 from swc.matching.scoring import (
     WEIGHTS,
     Bed,
     ChildProfile,
     HomeProfile,
-    distance_miles,
     match_referral,
 )
 

@@ -86,8 +86,8 @@ def test_times_stays_and_distance(figures: dict) -> None:
     # r0: admitted 1 August, discharged 15 October: 31 + 30 + 14 = 75 days.
     assert m["length_of_stay_days"] == {"n": 1, "median": 75.0, "p90": 75.0}
     # r1: Synthshire (51.0, -1.3) to Home One (52.0, -1.3): one degree of latitude,
-    # 6371.0088 km x pi / 180 = 111.195 km.
-    assert m["distance_km"] == {"n": 1, "median": 111.2, "p90": 111.2}
+    # 6371.0088 km x pi / 180 = 111.195 km; / 1.609344 km a mile = 69.09 miles.
+    assert m["distance_miles"] == {"n": 1, "median": 69.1, "p90": 69.1}
 
 
 def test_children_waiting_each_day(figures: dict) -> None:
