@@ -54,6 +54,7 @@ def _occupancy_step(occupied: int, places: int, rng: random.Random) -> int:
 def _declarations_make(
     home: SecureHome, rng: random.Random, today: dt.date, leave_today: bool
 ) -> RegisterDeclaration | None:
+    now = clock.now()
     approved = home.approved_places
     youth_justice = _youth_justice_places(home, rng)
     staffed_base = max(approved - rng.randint(0, max(approved // 6, 1)), youth_justice)
@@ -77,6 +78,9 @@ def _declarations_make(
         at = dt.datetime.combine(
             day, dt.time(8, rng.randint(0, 59)), tzinfo=clock.LONDON
         ) + dt.timedelta(minutes=rng.randint(0, 120))
+        if at > now:
+            # Loaded before this home's usual time today: it has not confirmed yet.
+            continue
         rows.append(
             RegisterDeclaration(
                 home=home,

@@ -69,3 +69,13 @@ def test_every_home_gets_a_synthetic_year_of_declarations_and_running_twice_adds
     demo_register_load(StringIO())
     assert (RegisterDeclaration.objects.count(), Vacancy.objects.count()) == counts
     assert HomeProfile.objects.count() == 14
+
+
+def test_loaded_early_in_the_morning_no_home_has_confirmed_today_yet() -> None:
+    # 07:00 in London, before any home's usual time (08:00 to 11:00).
+    with time_machine.travel("2026-03-10 07:00Z", tick=False):
+        demo_register_load(StringIO())
+    latest = RegisterDeclaration.objects.order_by("-declared_at").first()
+    assert latest is not None
+    assert latest.declared_at <= dt.datetime(2026, 3, 10, 7, 0, tzinfo=dt.UTC)
+    assert len(homes_unconfirmed_on(dt.date(2026, 3, 10))) == 14
