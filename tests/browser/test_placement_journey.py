@@ -250,7 +250,7 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
     page.get_by_role("link", name="Offers of a bed from homes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Offers")
     offer_row = page.locator("tbody tr", has_text="Larkspur Lodge")
-    expect(offer_row).to_contain_text("£7350")
+    expect(offer_row).to_contain_text("£7,350.00")
     la.assert_accessible()
     offer_row.get_by_role("button", name="Accept the offer from Larkspur Lodge").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
