@@ -144,3 +144,20 @@ class OnCallPeriod(TimestampedModel):
 
     def __str__(self) -> str:
         return f"On call {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class SchedulerHeartbeat(models.Model):
+    """When the scheduler last finished a tick.
+
+    A scheduler that has stopped sends no reminders and no retries, silently:
+    this row's age is how the unit and monitoring notice (``delivery_health``).
+    One row, shared by every scheduler running.
+    """
+
+    name = models.CharField(max_length=50, unique=True, default="scheduler")
+    last_tick_at = models.DateTimeField()
+    # The names of checks that failed in that tick (never their messages).
+    errors = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ticked at {self.last_tick_at.isoformat()}"

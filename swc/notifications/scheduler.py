@@ -26,6 +26,7 @@ from swc.core.calendar import (
 )
 from swc.core.events import DomainEvent, EventKind, event_publish
 
+from .models import SchedulerHeartbeat
 from .services import notifications_sweep
 
 logger = logging.getLogger(__name__)
@@ -197,4 +198,9 @@ def scheduler_tick(now: dt.datetime | None = None) -> TickReport:
             logger.exception("Scheduled check %s failed", check.__name__)
             report.errors.append(f"{check.__name__}: {type(error).__name__}")
     report.swept = notifications_sweep(now)
+    # The heartbeat: its age tells the unit and monitoring whether ticks still happen.
+    SchedulerHeartbeat.objects.update_or_create(
+        name="scheduler",
+        defaults={"last_tick_at": now, "errors": [e.split(":")[0] for e in report.errors]},
+    )
     return report

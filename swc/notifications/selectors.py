@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet
 
+from swc.core import clock
 from swc.organisations.models import OrganisationKind, Role, User
 from swc.organisations.policy import require
 
-from .models import LocalMessage, Notification, NotificationPreference, OnCallPeriod
+from .models import (
+    LocalMessage,
+    Notification,
+    NotificationPreference,
+    NotificationStatus,
+    OnCallPeriod,
+    SchedulerHeartbeat,
+)
+
+# The scheduler ticks every minute: five minutes of silence means it has stopped.
+SCHEDULER_LATE_AFTER = dt.timedelta(minutes=5)
+# A notification due this long and still not sent means no worker is delivering.
+DELIVERY_LATE_AFTER = dt.timedelta(minutes=10)
 
 
 def on_call_officer_at(instant: dt.datetime) -> User | None:
@@ -84,3 +98,33 @@ def preference_for(user: Any) -> NotificationPreference:
     require(user, "notification_preferences.edit")
     found = NotificationPreference.objects.filter(user=user).first()
     return found or NotificationPreference(user=user)
+
+
+@dataclass(frozen=True)
+class DeliveryHealth:
+    """Whether reminders and deliveries are flowing, for the unit and for monitoring."""
+
+    scheduler_last_tick: dt.datetime | None
+    scheduler_late: bool
+    overdue: int  # notifications due for more than DELIVERY_LATE_AFTER and not sent
+    oldest_overdue_since: dt.datetime | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.scheduler_late and self.overdue == 0
+
+
+def delivery_health(now: dt.datetime | None = None) -> DeliveryHealth:
+    """Is the scheduler ticking and are workers delivering? Two small queries."""
+    now = now or clock.now()
+    heartbeat = SchedulerHeartbeat.objects.filter(name="scheduler").first()
+    last = heartbeat.last_tick_at if heartbeat else None
+    overdue = Notification.objects.filter(
+        status=NotificationStatus.PENDING, next_attempt_at__lt=now - DELIVERY_LATE_AFTER
+    ).aggregate(n=Count("pk"), oldest=Min("next_attempt_at"))
+    return DeliveryHealth(
+        scheduler_last_tick=last,
+        scheduler_late=last is None or now - last > SCHEDULER_LATE_AFTER,
+        overdue=overdue["n"],
+        oldest_overdue_since=overdue["oldest"],
+    )

@@ -42,6 +42,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "rows": rows,
             "counts": selectors.outbox_counts_for(request.user),
+            "health": selectors.delivery_health(),
             "statuses": NotificationStatus,
             "titles": {k: s.title for k, s in MESSAGES.items()},
         },

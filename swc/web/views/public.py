@@ -13,20 +13,31 @@ from django.views.decorators.cache import never_cache
 
 from swc.api.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 from swc.core.errors import OUTAGE_RETRY_AFTER, database_unavailable
+from swc.notifications.selectors import delivery_health
 from swc.organisations.access import public
 
 
 @public
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
+    """200 when the database answers, 503 otherwise; says whether reminders and deliveries flow."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        health = delivery_health()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    # Pages still work without the scheduler or the workers: 200, with what is late named
+    # for monitoring (never counts or content: this address is public).
+    return JsonResponse(
+        {
+            "status": "ok" if health.ok else "degraded",
+            "database": "ok",
+            "scheduler": "late" if health.scheduler_late else "ok",
+            "delivery": "late" if health.overdue else "ok",
+        }
+    )
 
 
 @public

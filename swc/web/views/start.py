@@ -9,10 +9,12 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from swc.core import clock
 from swc.homes.selectors import home_for_manager, homes_unconfirmed_on
 from swc.matching.selectors import referrals_with_open_offers_for
+from swc.notifications.selectors import delivery_health
 from swc.organisations.access import requires
 from swc.organisations.policy import user_can
 from swc.organisations.selectors import start_page_summary_for
@@ -73,6 +75,30 @@ def headlines_for(user: Any) -> list[Headline]:
                     True,
                 )
             )
+        if user_can(user, "outbox.view"):
+            health = delivery_health()
+            if health.scheduler_late:
+                lines.append(
+                    Headline(
+                        "Reminders are not being sent: the scheduler has not run "
+                        + (
+                            f"since {timezone.localtime(health.scheduler_last_tick):%-d %b %H:%M}"
+                            if health.scheduler_last_tick
+                            else "yet"
+                        ),
+                        "notifications:outbox",
+                        True,
+                    )
+                )
+            if health.overdue:
+                lines.append(
+                    Headline(
+                        f"{_count(health.overdue, 'notification')} overdue: no worker is "
+                        "delivering them",
+                        "notifications:outbox",
+                        True,
+                    )
+                )
     elif user_can(user, "referral.create"):
         counts = _status_counts(user)
         drafts = counts.get(Status.DRAFT, 0)
