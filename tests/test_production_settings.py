@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.checks import production_settings_check
+from swc.notifications.messages import MESSAGES
 
 GOOD = {
     "debug": False,
@@ -56,8 +59,12 @@ def test_starting_with_default_secret_and_sqlite_fails() -> None:
     assert "needs PostgreSQL" in result.stderr
 
 
-def test_starting_with_a_proper_configuration_passes_check_deploy() -> None:
-    result = subprocess.run(
+# A template id for every message the service sends (synthetic ids).
+ALL_TEMPLATES = {m: str(uuid.UUID(int=n + 1)) for n, m in enumerate(MESSAGES)}
+
+
+def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env={
             **{
@@ -69,12 +76,28 @@ def test_starting_with_a_proper_configuration_passes_check_deploy() -> None:
             "DJANGO_SECRET_KEY": "p" * 30 + "Q7r!x9#" * 5,
             "DATABASE_URL": "postgres://swc@127.0.0.1:1/swc",
             "ALLOWED_HOSTS": "swc.example.gov.uk",
+            "SWC_NOTIFY_TEMPLATES": json.dumps(ALL_TEMPLATES),
+            **env,
         },
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_starting_with_a_proper_configuration_passes_check_deploy() -> None:
+    result = _check_deploy()
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_message_without_its_notify_template_stops_the_deploy_and_is_named() -> None:
+    templates = {k: v for k, v in ALL_TEMPLATES.items() if k != "organisation.sign_up_reminder"}
+    result = _check_deploy(SWC_NOTIFY_TEMPLATES=json.dumps({**templates, "referal.submitted": "x"}))
+    assert result.returncode != 0
+    output = result.stderr + result.stdout
+    assert "swc.notifications.E001" in output
+    assert "no GOV.UK Notify template id for: organisation.sign_up_reminder" in output
+    assert "swc.notifications.W001" in output and "referal.submitted" in output
 
 
 def test_relaxing_mfa_in_production_fails() -> None:

@@ -53,3 +53,17 @@ def test_the_demo_rota_covers_out_of_hours_and_loads_once(coordinator, manager):
     assert OnCallPeriod.objects.count() == first
     assert is_on_call_time(at)
     assert on_call_officer_at(at) in {coordinator, manager}
+
+
+def test_notify_templates_lists_every_message_with_its_fields_in_notify_syntax():
+    from swc.notifications.messages import MESSAGES
+
+    out = io.StringIO()
+    call_command("notify_templates", stdout=out)
+    text = out.getvalue()
+    for message in MESSAGES:
+        assert f"== {message}  (" in text
+    sign_up = text[text.index("== organisation.sign_up_reminder") :].split("\n\n")[0]
+    assert "fields:  organisation, link" in sign_up
+    assert "subject: ((organisation)): please sign up to Secure Welfare Coordination" in sign_up
+    assert "{" not in text  # every field became ((field))
