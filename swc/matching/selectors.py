@@ -200,6 +200,22 @@ def referrals_with_open_offers_for(user: Any) -> list[int]:
     )
 
 
+def referrals_awaiting_answer_from(user: Any) -> list[int]:
+    """Ids of referrals sent to the user's home, still with the homes, that it has not answered."""
+    from swc.referrals.selectors import referral_list_for
+
+    home = home_of_manager(user)
+    if home is None:
+        return []
+    answered = HomeResponse.objects.filter(home=home).values("referral_id")
+    return list(
+        referral_list_for(user, status=Status.WITH_HOMES)
+        .exclude(pk__in=answered)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def offer_get_for(user: Any, pk: int, action: str = "offer.view") -> Offer:
     offer = (
         Offer.objects.select_related("home", "vacancy", "referral__local_authority")

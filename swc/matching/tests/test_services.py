@@ -506,3 +506,26 @@ def test_the_authority_sees_first_that_an_offer_waits_for_its_decision(
     offer_accept(offer=offer, by=referrer)
     assert referrals_with_open_offers_for(referrer) == []
     assert "waiting for your decision" not in client_for(referrer).get("/").content.decode()
+
+
+def test_a_home_manager_sees_first_the_referrals_waiting_for_the_homes_answer(
+    coordinator, la, client_for
+) -> None:
+    from swc.matching.selectors import referrals_awaiting_answer_from
+
+    home, other = home_make(), home_make()
+    manager = manager_of(home)
+    first = _sent(complete_referral(local_authority=la), coordinator, home, other)
+    second = _sent(complete_referral(local_authority=la), coordinator, home)
+    _sent(complete_referral(local_authority=la), coordinator, other)  # not sent to this home
+
+    assert referrals_awaiting_answer_from(manager) == [first.pk, second.pk]
+    page = client_for(manager).get("/").content.decode()
+    assert "2 referrals waiting for your home&#x27;s answer" in page
+
+    _offer(first, home)  # answered (another home's silence does not count)
+    assert referrals_awaiting_answer_from(manager) == [second.pk]
+    page = client_for(manager).get("/").content.decode()
+    assert "1 referral waiting for your home&#x27;s answer" in page
+    assert f'href="/matching/referrals/{second.pk}/respond/"' in page
+    assert referrals_awaiting_answer_from(coordinator) == []

@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from swc.core import clock
 from swc.homes.selectors import home_for_manager, homes_unconfirmed_on
-from swc.matching.selectors import referrals_with_open_offers_for
+from swc.matching.selectors import (
+    referrals_awaiting_answer_from,
+    referrals_with_open_offers_for,
+)
 from swc.notifications.selectors import delivery_health
 from swc.organisations.access import requires
 from swc.organisations.policy import user_can
@@ -138,6 +141,16 @@ def headlines_for(user: Any) -> list[Headline]:
             if any(u.home.pk == home.pk for u in homes_unconfirmed_on(today)):
                 lines.append(
                     Headline("Your register has not been confirmed today", "register:own", True)
+                )
+            unanswered = referrals_awaiting_answer_from(user)
+            if unanswered:
+                lines.append(
+                    Headline(
+                        f"{_count(len(unanswered), 'referral')} waiting for your home's answer",
+                        "matching:respond" if len(unanswered) == 1 else "referrals:list",
+                        True,
+                        (unanswered[0],) if len(unanswered) == 1 else (),
+                    )
                 )
             sent = referral_list_for(user, open_only=True).count()
             lines.append(
