@@ -3,6 +3,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db.utils import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -59,6 +60,13 @@ def test_unknown_page_is_a_govuk_404() -> None:
     assert "Page not found" in response.content.decode()
 
 
+# Tuesday 24 November 2026, mid-afternoon: a working day, so every home owes a confirmation.
+WORKING_TUESDAY = "2026-11-24 14:00:00+00:00"
+# Saturday 28 November 2026 and Boxing Day (observed on Monday 28 December 2026): nobody owes one.
+DAYS_OFF = ["2026-11-28 14:00:00+00:00", "2026-12-28 14:00:00+00:00"]
+
+
+@time_machine.travel(WORKING_TUESDAY, tick=False)
 def test_start_page_headlines_count_only_what_each_person_may_see(client_for) -> None:
     from swc.homes.tests.factories import SecureHomeFactory
     from swc.referrals.tests.factories import ReferralFactory, complete_referral
@@ -84,3 +92,16 @@ def test_start_page_headlines_count_only_what_each_person_may_see(client_for) ->
     page = coordinator.get(reverse("web:start")).content.decode()
     assert "3 open referrals, 2 waiting for a list" in page
     assert "1 home has not confirmed its register today" in page
+
+
+@pytest.mark.parametrize("day_off", DAYS_OFF)
+def test_start_page_owes_no_register_confirmation_on_a_day_off(client_for, day_off: str) -> None:
+    from swc.homes.tests.factories import SecureHomeFactory
+
+    with time_machine.travel(day_off, tick=False):
+        SecureHomeFactory(name="Unconfirmed Home")
+        coordinator = client_for(user_with_role(Role.COORDINATOR))
+        page = coordinator.get(reverse("web:start")).content.decode()
+    assert "open referrals" in page
+    assert "confirmed its register" not in page
+    assert "confirmed their register" not in page
