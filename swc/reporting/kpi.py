@@ -23,8 +23,11 @@ DEFINITION_PERCENTILE = (
 DEFINITION_LIST_ELAPSED = (
     "Complete referrals whose list of potential placements was provided within two "
     "hours of the referral being marked complete, counted in elapsed (clock) time. "
-    "Denominator: referrals completed in the period that have had a list or have been "
-    "waiting longer than two hours at the end of the period."
+    "The clock stops while the unit waits for information it asked for, and a referral "
+    "closed or withdrawn before two hours without a list is not counted; one still "
+    "without a list after two hours counts as a miss. Measured from the last completion "
+    "before the list (the target) and, beside it, from the first completion, so that a "
+    "request for information cannot hide a delay."
 )
 DEFINITION_LIST_OFFICE = (
     "The same referrals, with the two hours counted in the unit's office hours only "
@@ -69,27 +72,138 @@ def list_within_two_hours_office(completed_at: dt.datetime, list_provided_at: dt
     return office_hours_between(completed_at, list_provided_at) <= TWO_HOURS
 
 
-def list_two_hour_counts(
-    pairs: Sequence[tuple[dt.datetime, dt.datetime | None]], period_end: dt.datetime
-) -> tuple[int, int, int]:
-    """``(within elapsed, within office hours, denominator)`` for (completed_at, list_provided_at).
+# The statuses in which the two-hour clock runs (docs/workflow.md): complete and not yet
+# given a list. A request for more information stops it; a re-completion restarts it.
+CLOCK_RUNNING = "complete"
+LISTED = "shortlisted"
+# The statuses in which a child is waiting for a bed: submitted and not yet with an accepted
+# offer, placed or closed. An offer that falls through puts the child back to waiting.
+WAITING_STATUSES = frozenset(
+    {"submitted", "complete", "information_requested", "shortlisted", "with_homes"}
+)
 
-    A referral with no list yet counts in the denominator only once it has
-    waited more than two hours (by either clock) at ``period_end``: until then
-    it may still succeed.
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class ListClock:
+    """When a referral's two-hour clock ran, read from its status history.
+
+    ``from_first`` holds every stretch the clock ran from the first completion to the
+    list (stopped while the unit waited for more information); ``from_last`` only the
+    stretch since the last completion before the list (the documented KPI, which a
+    request for information restarts).
     """
-    elapsed = office = denominator = 0
-    for completed_at, listed_at in pairs:
-        if listed_at is None:
-            if period_end - completed_at > TWO_HOURS or (
-                office_hours_between(completed_at, period_end) > TWO_HOURS
-            ):
-                denominator += 1
-            continue
-        denominator += 1
-        elapsed += list_within_two_hours_elapsed(completed_at, listed_at)
-        office += list_within_two_hours_office(completed_at, listed_at)
-    return elapsed, office, denominator
+
+    first_completed_at: dt.datetime | None
+    last_completed_at: dt.datetime | None
+    listed_at: dt.datetime | None
+    from_first: tuple[Interval, ...]
+    from_last: tuple[Interval, ...]
+
+
+def list_clock(history: Sequence[tuple[dt.datetime, str]], as_of: dt.datetime) -> ListClock:
+    """The two-hour clock of one referral from its status arrivals ``(at, to_status)``, in order.
+
+    The clock runs while the referral is complete, from its first completion until
+    its first list; after ``as_of`` nothing is known.
+    """
+    running: list[Interval] = []
+    since: dt.datetime | None = None
+    first: dt.datetime | None = None
+    listed: dt.datetime | None = None
+    for at, status in history:
+        if at > as_of:
+            break
+        if since is not None:
+            running.append((since, at))
+            since = None
+        if status == LISTED:
+            listed = at
+            break
+        if status == CLOCK_RUNNING:
+            since = at
+            first = first or at
+    if since is not None:
+        running.append((since, as_of))
+    last = running[-1][0] if running else None
+    return ListClock(first, last, listed, tuple(running), tuple(running[-1:]))
+
+
+def list_outcome(
+    running: Sequence[Interval], listed: bool, *, office_hours: bool = False
+) -> bool | None:
+    """Within two hours (True), a miss (False), or not counted (None).
+
+    A listed referral counts as within when the clock ran two hours or less. Without
+    a list it counts as a miss only once the clock has run more than two hours:
+    until then it may still succeed, and a referral closed (withdrawn) or waiting for
+    information before two hours leaves the denominator.
+    """
+    total = sum(
+        (office_hours_between(a, b) if office_hours else b - a for a, b in running),
+        dt.timedelta(0),
+    )
+    if listed:
+        return total <= TWO_HOURS
+    return False if total > TWO_HOURS else None
+
+
+@dataclass(frozen=True)
+class TwoHourCounts:
+    """The list-within-two-hours KPI, four ways: from the first or the last completion,
+    in elapsed or in office hours. Each is ``(within two hours, denominator)``."""
+
+    last_elapsed: tuple[int, int] = (0, 0)
+    last_office: tuple[int, int] = (0, 0)
+    first_elapsed: tuple[int, int] = (0, 0)
+    first_office: tuple[int, int] = (0, 0)
+
+
+def list_two_hour_counts(
+    clocks: Iterable[ListClock], start: dt.datetime, end: dt.datetime
+) -> TwoHourCounts:
+    """The KPI over referrals whose clock started in ``[start, end)``: measured from the last
+    completion for those last completed in the period, from the first for those first
+    completed in it."""
+    tallies = {
+        key: [0, 0] for key in ("last_elapsed", "last_office", "first_elapsed", "first_office")
+    }
+    for clock in clocks:
+        for which, began, running in (
+            ("last", clock.last_completed_at, clock.from_last),
+            ("first", clock.first_completed_at, clock.from_first),
+        ):
+            if began is None or not start <= began < end:
+                continue
+            for kind, office in (("elapsed", False), ("office", True)):
+                outcome = list_outcome(running, clock.listed_at is not None, office_hours=office)
+                if outcome is None:
+                    continue
+                tallies[f"{which}_{kind}"][0] += outcome
+                tallies[f"{which}_{kind}"][1] += 1
+    return TwoHourCounts(**{key: (a, b) for key, (a, b) in tallies.items()})
+
+
+def status_on(history: Sequence[tuple[dt.datetime, str]], instant: dt.datetime) -> str | None:
+    """The status a referral had just before ``instant``, from its arrivals in order."""
+    current = None
+    for at, status in history:
+        if at >= instant:
+            break
+        current = status
+    return current
+
+
+def waiting_per_day(
+    histories: Iterable[Sequence[tuple[dt.datetime, str]]], day_ends: Sequence[dt.datetime]
+) -> list[int]:
+    """Children waiting at each of ``day_ends``: referrals whose status then was a waiting one."""
+    counts = [0] * len(day_ends)
+    for history in histories:
+        for k, instant in enumerate(day_ends):
+            counts[k] += status_on(history, instant) in WAITING_STATUSES
+    return counts
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from swc.organisations.models import LocalAuthority, Region
@@ -317,21 +317,39 @@ def _needs_counted_in_python(received: QuerySet[Referral]) -> dict[str, int]:
     return out
 
 
-def waiting_figures(month: ReturnMonth) -> dict[str, Any]:
-    """Children waiting for a bed at the end of each day: one query, a count per day.
+def _status_histories(referrals: QuerySet[Referral], until: dt.datetime) -> list[list[Any]]:
+    """Each referral's status arrivals ``(at, to_status)`` up to ``until``, in order (one query)."""
+    from swc.referrals.models import ReferralEvent, ReferralEventKind
 
-    A child is waiting from the referral's submission until an offer is
-    accepted, the child is placed, or the referral is closed.
-    """
-    filters = {}
-    for day in month.days():
-        day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
-        stopped = (
-            Q(offer_accepted_at__lt=day_end) | Q(placed_at__lt=day_end) | Q(closed_at__lt=day_end)
+    rows = (
+        ReferralEvent.objects.filter(
+            kind=ReferralEventKind.STATUS, at__lt=until, referral__in=referrals.values("pk")
         )
-        filters[f"d{day:%Y%m%d}"] = Count("id", filter=Q(submitted_at__lt=day_end) & ~stopped)
-    per_day = Referral.objects.filter(submitted_at__isnull=False).order_by().aggregate(**filters)
-    values = [per_day[f"d{d:%Y%m%d}"] for d in month.days()]
+        .order_by("referral_id", "at", "id")
+        .values_list("referral_id", "at", "to_status")
+    )
+    histories: dict[int, list[Any]] = {}
+    for referral_id, at, status in rows:
+        histories.setdefault(referral_id, []).append((at, status))
+    return list(histories.values())
+
+
+def waiting_figures(month: ReturnMonth) -> dict[str, Any]:
+    """Children waiting for a bed at the end of each day, from the referrals' status history.
+
+    A child is waiting while the referral is submitted and not yet with an
+    accepted offer, placed or closed. The status history, not the stamps, decides:
+    an accepted offer that falls through puts the child back to waiting, although
+    the referral keeps the time the offer was accepted. One query reads the status
+    arrivals of the referrals that could be waiting in the month.
+    """
+    start, end = month.start(), month.end()
+    candidates = Referral.objects.filter(submitted_at__lt=end).exclude(closed_at__lt=start)
+    day_ends = [
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
+        for day in month.days()
+    ]
+    values = kpi.waiting_per_day(_status_histories(candidates, end), day_ends)
     occupancy = occupancy_daily(month)
     # Only days on which some home had declared its register count.
     no_free = sum(1 for counts in occupancy.values() if counts[2] == 0)
@@ -512,18 +530,19 @@ def can_sign_off(user: Any) -> bool:
     return user_can(user, "report.sign_off")
 
 
-def list_within_two_hours(start: dt.datetime, end: dt.datetime) -> tuple[int, int, int]:
-    """(within two elapsed hours, within two office hours, denominator) for referrals completed
-    in ``[start, end)``. Elapsed time is counted in the database; office hours need the
-    calendar, so only the period's (completed_at, list_provided_at) pairs are read."""
-    completed = Referral.objects.filter(completed_at__gte=start, completed_at__lt=end)
-    pairs = [(a, b) for a, b in completed.values_list("completed_at", "list_provided_at") if a]
-    _, office, denominator = kpi.list_two_hour_counts(pairs, min(end, _now()))
-    elapsed = completed.filter(
-        list_provided_at__isnull=False,
-        list_provided_at__lte=F("completed_at") + kpi.TWO_HOURS,
-    ).count()
-    return elapsed, office, denominator
+def list_within_two_hours(start: dt.datetime, end: dt.datetime) -> kpi.TwoHourCounts:
+    """The list-within-two-hours KPI for referrals whose clock started in ``[start, end)``,
+    from their status history (``kpi.list_clock``), as it stands now."""
+    from swc.referrals.models import ReferralEvent, ReferralEventKind
+
+    as_of = _now()
+    started = ReferralEvent.objects.filter(
+        kind=ReferralEventKind.STATUS, to_status=Status.COMPLETE, at__gte=start, at__lt=end
+    ).values("referral_id")
+    histories = _status_histories(Referral.objects.filter(pk__in=started), as_of)
+    return kpi.list_two_hour_counts(
+        (kpi.list_clock(history, as_of) for history in histories), start, end
+    )
 
 
 def _now() -> dt.datetime:
@@ -572,14 +591,16 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     signed = TermsAcceptance.objects.filter(accepted_at__lt=end).order_by()
     signed_las = signed.filter(kind=TermsKind.LA_TERMS).count()
     signed_homes = signed.filter(kind=TermsKind.HOME_MOU).count()
-    responding_homes = (
-        HomeResponse.objects.filter(recorded_at__lt=end).values("home").distinct().count()
-    )
-    engaged_homes = max(signed_homes, responding_homes)
+    # Engaged: signed up OR answered a referral; a home that did both counts once.
+    engaged_homes = SecureHome.objects.filter(
+        Q(organisation_id__in=signed.filter(kind=TermsKind.HOME_MOU).values("organisation_id"))
+        | Q(pk__in=HomeResponse.objects.filter(recorded_at__lt=end).values("home_id"))
+    ).count()
     survey = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end).aggregate(
         n=Count("id"), satisfied=Count("id", filter=Q(overall__in=kpi.SATISFIED_ANSWERS))
     )
-    elapsed, office, denominator = list_within_two_hours(start, end)
+    two_hours = list_within_two_hours(start, end)
+    elapsed, denominator = two_hours.last_elapsed
     # Returns due in the period: the first sign-off of each month counts.
     months = [
         m
@@ -604,7 +625,11 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     la_pct = kpi.percent(signed_las, authorities)
     sat_pct = kpi.percent(survey["satisfied"], survey["n"])
     elapsed_pct = kpi.percent(elapsed, denominator)
-    office_pct = kpi.percent(office, denominator)
+
+    def share(counts: tuple[int, int]) -> str:
+        hits, of = counts
+        return f"{pct(kpi.percent(hits, of), of)} ({n(hits)} of {n(of)})"
+
     return [
         kpi.Kpi(
             "referrals",
@@ -620,7 +645,8 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             "engaged",
             "Homes and authorities engaged",
             "Authorities that have made at least one referral; homes that have accepted the "
-            "memorandum of understanding or answered a referral (the larger), by the period's end.",
+            "memorandum of understanding or answered a referral (either, each home counted once), "
+            "by the period's end.",
             "All homes and authorities",
             f"{engaged_las} of {authorities} authorities; {engaged_homes} of {homes} homes",
             met=(engaged_las >= authorities and engaged_homes >= homes) if authorities else None,
@@ -653,8 +679,10 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             "Complete referrals with a list within two hours",
             f"{kpi.DEFINITION_LIST_ELAPSED} {kpi.DEFINITION_LIST_OFFICE}",
             f"{kpi.LIST_TARGET:g}%",
-            f"Elapsed: {pct(elapsed_pct, denominator)} ({n(elapsed)} of {n(denominator)}); "
-            f"office hours: {pct(office_pct, denominator)} ({n(office)} of {n(denominator)})",
+            f"From the last completion: {share(two_hours.last_elapsed)} in elapsed time, "
+            f"{share(two_hours.last_office)} in office hours. From the first completion: "
+            f"{share(two_hours.first_elapsed)} in elapsed time, "
+            f"{share(two_hours.first_office)} in office hours",
             met=kpi.target_met(elapsed_pct, kpi.LIST_TARGET),
             numerator=elapsed,
             denominator=denominator,

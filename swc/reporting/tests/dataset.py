@@ -16,7 +16,7 @@ from swc.homes.tests.factories import SecureHomeFactory, declaration_make
 from swc.matching.models import HomeResponse, Offer, OfferStatus, Placement, ResponseKind
 from swc.organisations.models import LocalAuthority, Region
 from swc.organisations.tests.factories import LocalAuthorityFactory
-from swc.referrals.models import Referral
+from swc.referrals.models import Referral, ReferralEvent, ReferralEventKind
 from swc.referrals.vocabulary import Ethnicity, LegalStatus, NeedOrRisk, Sex
 from swc.referrals.workflow import Status
 
@@ -36,10 +36,29 @@ class October:
     referrals: dict[str, Referral]
 
 
-def _referral(la: LocalAuthority, **fields: Any) -> Referral:
+def _referral(
+    la: LocalAuthority, history: tuple[tuple[dt.datetime, str], ...] = (), **fields: Any
+) -> Referral:
+    """A referral with its stamps and the status history the service would have written."""
     fields.setdefault("first_name", "Testchild")
     fields.setdefault("last_name", "Synthetic")
-    return Referral.objects.create(local_authority=la, **fields)
+    referral = Referral.objects.create(local_authority=la, **fields)
+    history_add(referral, history)
+    return referral
+
+
+def history_add(referral: Referral, history: tuple[tuple[dt.datetime, str], ...]) -> None:
+    previous = Status.DRAFT
+    for when, status in history:
+        ReferralEvent.objects.create(
+            referral=referral,
+            at=when,
+            actor_label="Test",
+            kind=ReferralEventKind.STATUS,
+            from_status=previous,
+            to_status=status,
+        )
+        previous = status
 
 
 def _placement(referral: Referral, home: SecureHome, admitted: dt.date, **fields: Any) -> Placement:
@@ -71,6 +90,14 @@ def october_build() -> October:
     r = {}
     r["r0"] = _referral(
         la_b,
+        history=(
+            (at(7, 1, 10), Status.SUBMITTED),
+            (at(7, 1, 10), Status.COMPLETE),
+            (at(7, 1, 11), Status.SHORTLISTED),
+            (at(7, 1, 12), Status.WITH_HOMES),
+            (at(7, 2, 10), Status.OFFER_ACCEPTED),
+            (at(8, 1, 10), Status.PLACED),
+        ),
         status=Status.PLACED,
         sex=Sex.MALE,
         submitted_at=at(7, 1, 10),
@@ -83,6 +110,12 @@ def october_build() -> October:
     )
     r["r5"] = _referral(
         la_a,
+        history=(
+            (at(9, 20, 10), Status.SUBMITTED),
+            (at(9, 20, 10), Status.COMPLETE),
+            (at(9, 20, 11), Status.SHORTLISTED),
+            (at(9, 20, 12), Status.WITH_HOMES),
+        ),
         status=Status.WITH_HOMES,
         sex=Sex.MALE,
         submitted_at=at(9, 20, 10),
@@ -91,6 +124,14 @@ def october_build() -> October:
     )
     r["r1"] = _referral(
         la_a,
+        history=(
+            (at(10, 5, 10), Status.SUBMITTED),
+            (at(10, 5, 10), Status.COMPLETE),
+            (at(10, 5, 11), Status.SHORTLISTED),
+            (at(10, 5, 12), Status.WITH_HOMES),
+            (at(10, 8, 12), Status.OFFER_ACCEPTED),
+            (at(10, 9, 10), Status.PLACED),
+        ),
         status=Status.PLACED,
         sex=Sex.FEMALE,
         date_of_birth=dt.date(2011, 1, 1),
@@ -107,6 +148,13 @@ def october_build() -> October:
     )
     r["r2"] = _referral(
         la_a,
+        history=(
+            (at(10, 6, 9), Status.SUBMITTED),
+            (at(10, 6, 9), Status.COMPLETE),
+            (at(10, 6, 12), Status.SHORTLISTED),
+            (at(10, 6, 13), Status.WITH_HOMES),
+            (at(10, 20, 12), Status.WITHDRAWN),
+        ),
         status=Status.WITHDRAWN,
         sex=Sex.MALE,
         date_of_birth=dt.date(2010, 6, 1),
@@ -121,6 +169,13 @@ def october_build() -> October:
     )
     r["r3"] = _referral(
         la_b,
+        history=(
+            (at(10, 12, 14), Status.SUBMITTED),
+            (at(10, 12, 15), Status.COMPLETE),
+            (at(10, 13, 9, 30), Status.SHORTLISTED),
+            (at(10, 13, 10), Status.WITH_HOMES),
+            (at(10, 25, 10), Status.CLOSED_NOT_PLACED),
+        ),
         status=Status.CLOSED_NOT_PLACED,
         sex=Sex.FEMALE,
         date_of_birth=dt.date(2013, 12, 1),
@@ -133,7 +188,32 @@ def october_build() -> October:
         closed_at=at(10, 25, 10),
         outcome_reason="custody",
     )
-    r["r4"] = _referral(la_b, status=Status.SUBMITTED, sex=Sex.FEMALE, submitted_at=at(10, 30, 16))
+    r["r4"] = _referral(
+        la_b,
+        history=((at(10, 30, 16), Status.SUBMITTED),),
+        status=Status.SUBMITTED,
+        sex=Sex.FEMALE,
+        submitted_at=at(10, 30, 16),
+    )
+    # Received in September; the offer accepted on 14 October fell through on the 16th, so
+    # the child waits again (the stamp of the acceptance stays on the referral).
+    r["r6"] = _referral(
+        la_a,
+        history=(
+            (at(9, 25, 10), Status.SUBMITTED),
+            (at(9, 25, 10), Status.COMPLETE),
+            (at(9, 25, 11), Status.SHORTLISTED),
+            (at(9, 25, 12), Status.WITH_HOMES),
+            (at(10, 14, 10), Status.OFFER_ACCEPTED),
+            (at(10, 16, 9), Status.WITH_HOMES),
+        ),
+        status=Status.WITH_HOMES,
+        sex=Sex.MALE,
+        submitted_at=at(9, 25, 10),
+        completed_at=at(9, 25, 10),
+        list_provided_at=at(9, 25, 11),
+        offer_accepted_at=at(10, 14, 10),
+    )
     # A draft never counts, even if created in the month.
     r["draft"] = _referral(la_b, status=Status.DRAFT)
 

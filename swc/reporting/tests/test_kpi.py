@@ -6,10 +6,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
 from swc.reporting.kpi import (
+    TwoHourCounts,
+    list_clock,
+    list_outcome,
     list_two_hour_counts,
     list_within_two_hours_elapsed,
     list_within_two_hours_office,
@@ -19,6 +23,7 @@ from swc.reporting.kpi import (
     survey_is_satisfied,
     survey_satisfaction_percent,
     target_met,
+    waiting_per_day,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -71,16 +76,104 @@ def test_two_hours_elapsed_and_in_office_hours() -> None:
     assert list_within_two_hours_elapsed(at(2026, 10, 10, 2), at(2026, 10, 10, 3))
 
 
-def test_two_hour_counts_wait_for_open_referrals() -> None:
-    end = at(2026, 11, 1)
-    pairs = [
-        (at(2026, 10, 6, 10), at(2026, 10, 6, 11)),  # both within
-        (at(2026, 10, 8, 16, 30), at(2026, 10, 9, 10)),  # office only
-        (at(2026, 10, 6, 10), at(2026, 10, 6, 15)),  # neither
-        (at(2026, 10, 20, 10), None),  # no list after days: counts as a miss
-        (at(2026, 10, 31, 23, 0), None),  # Saturday 23:00, one hour before the end: not yet
+# A hand-counted October 2026 for the two-hour KPI: status arrivals of eight referrals.
+C, Q, L, W = "complete", "information_requested", "shortlisted", "withdrawn"
+HISTORIES = {
+    # Tuesday 6 October 10:00, list at 11:00: within on every clock.
+    "A": [(at(2026, 10, 6, 10), C), (at(2026, 10, 6, 11), L)],
+    # Withdrawn 40 minutes after completion without a list: not counted.
+    "B": [(at(2026, 10, 6, 10), C), (at(2026, 10, 6, 10, 40), W)],
+    # Clock stopped after one hour by a request for information, never answered: not counted.
+    "C": [(at(2026, 10, 7, 10), C), (at(2026, 10, 7, 11), Q)],
+    # Stopped after one hour; complete again Thursday 14:00, list 15:30. From the last
+    # completion 1.5 hours (within); from the first 1 + 1.5 = 2.5 hours (a miss).
+    "D": [
+        (at(2026, 10, 7, 10), C),
+        (at(2026, 10, 7, 11), Q),
+        (at(2026, 10, 8, 14), C),
+        (at(2026, 10, 8, 15, 30), L),
+    ],
+    # Friday 9 October 10:00, still no list on 5 November: a miss on every clock.
+    "E": [(at(2026, 10, 9, 10), C)],
+    # Saturday 31 October 23:00, list 00:30 on Sunday: 1.5 hours, no office hours.
+    "F": [(at(2026, 10, 31, 23), C), (at(2026, 11, 1, 0, 30), L)],
+    # Thursday 8 October 16:30 to Friday 10:00: 17.5 hours elapsed, 0.5 + 1 office hours.
+    "G": [(at(2026, 10, 8, 16, 30), C), (at(2026, 10, 9, 10), L)],
+    # First complete on 30 September (September's cohort from the first completion), asked,
+    # complete again Thursday 1 October 10:00, list 11:00: October's from the last.
+    "H": [
+        (at(2026, 9, 30, 16), C),
+        (at(2026, 9, 30, 17), Q),
+        (at(2026, 10, 1, 10), C),
+        (at(2026, 10, 1, 11), L),
+    ],
+}
+AS_OF = at(2026, 11, 5, 10)
+# From the last completion, elapsed: within A, D, F, H; missed E, G; B and C not counted.
+# In office hours: G is within too. From the first completion (H is September's): elapsed
+# within A, F; missed D, E, G. In office hours G is within (1.5 h) but D is not (1 + 1.5 h).
+EXPECTED_OCTOBER = TwoHourCounts(
+    last_elapsed=(4, 6), last_office=(5, 6), first_elapsed=(2, 5), first_office=(3, 5)
+)
+
+
+def test_two_hour_clock_stops_for_information_and_restarts() -> None:
+    clock = list_clock(HISTORIES["D"], AS_OF)
+    assert clock.first_completed_at == at(2026, 10, 7, 10)
+    assert clock.last_completed_at == at(2026, 10, 8, 14)
+    assert clock.listed_at == at(2026, 10, 8, 15, 30)
+    assert clock.from_first == (
+        (at(2026, 10, 7, 10), at(2026, 10, 7, 11)),
+        (at(2026, 10, 8, 14), at(2026, 10, 8, 15, 30)),
+    )
+    assert clock.from_last == ((at(2026, 10, 8, 14), at(2026, 10, 8, 15, 30)),)
+    assert list_outcome(clock.from_last, True) is True
+    assert list_outcome(clock.from_first, True) is False
+    # Withdrawn at 40 minutes, or stopped at one hour: neither within nor a miss.
+    assert list_outcome(list_clock(HISTORIES["B"], AS_OF).from_last, False) is None
+    assert list_outcome(list_clock(HISTORIES["C"], AS_OF).from_last, False) is None
+    # Exactly two hours is within; two hours and a minute without a list is a miss.
+    two = list_clock([(at(2026, 10, 6, 10), C), (at(2026, 10, 6, 12), L)], AS_OF)
+    assert list_outcome(two.from_last, True) is True
+    waiting = list_clock([(at(2026, 10, 6, 10), C)], at(2026, 10, 6, 12, 1))
+    assert list_outcome(waiting.from_last, False) is False
+    assert (
+        list_outcome(list_clock([(at(2026, 10, 6, 10), C)], at(2026, 10, 6, 12)).from_last, False)
+        is None
+    )
+
+
+def test_two_hour_counts_of_a_hand_counted_month() -> None:
+    clocks = [list_clock(h, AS_OF) for h in HISTORIES.values()]
+    assert list_two_hour_counts(clocks, at(2026, 10, 1), at(2026, 11, 1)) == EXPECTED_OCTOBER
+
+
+@pytest.mark.django_db
+@time_machine.travel(AS_OF, tick=False)
+def test_two_hour_kpi_read_from_the_status_history() -> None:
+    from swc.organisations.tests.factories import LocalAuthorityFactory
+    from swc.referrals.models import Referral
+    from swc.reporting.selectors import list_within_two_hours
+
+    from .dataset import history_add
+
+    la = LocalAuthorityFactory()
+    for history in HISTORIES.values():
+        referral = Referral.objects.create(local_authority=la, status=history[-1][1])
+        history_add(referral, ((history[0][0], "submitted"), *history))
+    assert list_within_two_hours(at(2026, 10, 1), at(2026, 11, 1)) == EXPECTED_OCTOBER
+
+
+def test_waiting_counts_the_status_at_the_end_of_each_day() -> None:
+    # Submitted 1st, offer accepted 2nd, fell through (back with homes) 3rd, placed 5th.
+    history = [
+        (at(2026, 10, 1, 9), "submitted"),
+        (at(2026, 10, 2, 9), "offer_accepted"),
+        (at(2026, 10, 3, 9), "with_homes"),
+        (at(2026, 10, 5, 9), "placed"),
     ]
-    assert list_two_hour_counts(pairs, end) == (1, 2, 4)
+    ends = [at(2026, 10, d) for d in range(2, 7)]  # midnight ending the 1st to the 5th
+    assert waiting_per_day([history], ends) == [1, 0, 1, 1, 0]
 
 
 def test_survey_scoring() -> None:
@@ -91,3 +184,30 @@ def test_survey_scoring() -> None:
         survey_is_satisfied("great")
     assert survey_satisfaction_percent(["satisfied"] * 17 + ["dissatisfied"] * 3) == (17, 20, 85.0)
     assert survey_satisfaction_percent([]) == (0, 0, None)
+
+
+@pytest.mark.django_db
+@time_machine.travel(AS_OF, tick=False)
+def test_homes_engaged_are_the_union_of_signed_up_and_answering() -> None:
+    from swc.homes.tests.factories import SecureHomeFactory
+    from swc.matching.models import HomeResponse, ResponseKind
+    from swc.organisations.tests.factories import LocalAuthorityFactory
+    from swc.referrals.models import Referral
+    from swc.reporting.models import TermsAcceptance, TermsKind
+    from swc.reporting.selectors import kpi_dashboard
+
+    signed_only, answered_only, both, _neither = (SecureHomeFactory() for _ in range(4))
+    referral = Referral.objects.create(local_authority=LocalAuthorityFactory(), status="with_homes")
+    for home in (signed_only, both):
+        TermsAcceptance.objects.create(
+            organisation=home.organisation, kind=TermsKind.HOME_MOU, accepted_at=at(2026, 10, 1)
+        )
+    for home in (answered_only, both):
+        HomeResponse.objects.create(
+            referral=referral, home=home, kind=ResponseKind.DECLINE, recorded_at=at(2026, 10, 2)
+        )
+    engaged = next(
+        k for k in kpi_dashboard(dt.date(2026, 10, 1), dt.date(2026, 10, 31)) if k.code == "engaged"
+    )
+    # Signed up: 2; answered: 2; either: 3 of 4 (the larger of the two would say 2).
+    assert engaged.value.endswith("3 of 4 homes")

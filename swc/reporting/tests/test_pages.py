@@ -198,8 +198,13 @@ def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_q
     assert "Not yet signed up" in html and "Synthshire" in html
     assert "0.0% (0 of 2)" in html
     # Completed in October: r1 (1 h), r2 (3 h), r3 (18.5 h elapsed; Monday 15:00 to Tuesday
-    # 09:30 is 2 + 0.5 = 2.5 office hours): 1 of 3 within two hours on both clocks.
-    assert "Elapsed: 33.3% (1 of 3); office hours: 33.3% (1 of 3)" in html
+    # 09:30 is 2 + 0.5 = 2.5 office hours): 1 of 3 within two hours on both clocks, from the
+    # first completion as from the last (no one was asked for more information).
+    assert (
+        "From the last completion: 33.3% (1 of 3) in elapsed time, 33.3% (1 of 3) in office "
+        "hours. From the first completion: 33.3% (1 of 3) in elapsed time, 33.3% (1 of 3) in "
+        "office hours"
+    ) in html
     bad = client.get(reverse("reporting:kpis"), {"start": "2026-10-31", "end": "2026-10-01"})
     assert "The end of the period must be on or after its start" in bad.content.decode()
     with django_assert_max_num_queries(20):
@@ -278,12 +283,13 @@ def test_trend_by_region_counted_by_hand_and_suppressed_for_analysts(client_for,
 
     labels, series = referral_trend(ReturnMonth(2026, 7), ReturnMonth(2026, 10))
     assert labels == ["2026-07", "2026-08", "2026-09", "2026-10"]
-    # r0 London in July; r5 South East in September; r1, r2 South East and r3, r4 London in October.
-    assert series == {"London": [1, 0, 0, 2], "South East": [0, 0, 1, 2]}
+    # r0 London in July; r5, r6 South East in September; r1, r2 South East and r3, r4 London
+    # in October.
+    assert series == {"London": [1, 0, 0, 2], "South East": [0, 0, 2, 2]}
     table = trend_table(labels, series, suppress=True)
     assert table.cells == (("c", "0", "0", "c"), ("0", "0", "c", "c"))
-    # Every count is hidden; the grand total of 6 is safe to show: no cell follows from it.
-    assert table.column_totals == ("c", "0", "c", "c") and table.grand_total == "6"
+    # Every count is hidden; the grand total of 7 is safe to show: no cell follows from it.
+    assert table.column_totals == ("c", "0", "c", "c") and table.grand_total == "7"
     page = client_for(user_with_role(Role.ANALYST)).get(
         reverse("reporting:trend"), {"start": "2026-07", "end": "2026-10", "by": "region"}
     )
@@ -297,6 +303,8 @@ def test_analysts_kpis_hide_small_counts_of_referrals(client_for, october) -> No
     client = client_for(user_with_role(Role.ANALYST))
     html = client.get(reverse("reporting:kpis"), {"start": "2026-10-01", "end": "2026-10-31"})
     text = html.content.decode()
-    assert "Elapsed: c (c of c); office hours: c (c of c)" in text
+    assert (
+        "From the last completion: c (c of c) in elapsed time, c (c of c) in office hours" in text
+    )
     assert "c referrals" in text  # four received in October
     assert "Not yet signed up" not in text  # the reminder list is the unit's
