@@ -35,6 +35,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     so ``swc.organisations.policy`` decides exactly as it does for people.
     """
 
+    # A key is the API's own credential: the session, verified or not, plays no part
+    # (swc.organisations.middleware lets such endpoints answer 401 for themselves).
+    swc_requires_second_factor = True
+
     def authenticate(self, request: Request) -> tuple[Any, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode("latin-1").split()
         if not header or header[0].lower() != BEARER:
@@ -56,7 +60,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class VerifiedSessionAuthentication(authentication.SessionAuthentication):
-    """The web pages' own calls: a session counts only once two-factor is verified."""
+    """The web pages' own calls: a session counts only once two-factor is verified.
+
+    A password-only session is treated as no session at all: the call gets 401.
+    """
+
+    swc_requires_second_factor = True
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         django_request: HttpRequest = request._request

@@ -4,18 +4,67 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, get_resolver
 
 from .mfa import user_is_verified
 
 SESSION_STARTED_KEY = "swc_session_started_at"
 
-# Paths a signed-in but not yet two-factor-verified person may reach.
-MFA_EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/static/", "/healthz", "/api/", "/accessibility")
+
+def view_of(request: HttpRequest) -> Callable[..., Any] | None:
+    """The view the request's address resolves to (None when nothing does)."""
+    try:
+        match = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.func
+
+
+def _holders(view: Callable[..., Any]) -> list[Any]:
+    # A function view carries its marks itself; a class-based view on its class.
+    return [
+        holder
+        for holder in (view, getattr(view, "cls", None), getattr(view, "view_class", None))
+        if holder is not None
+    ]
+
+
+def view_is_public(view: Callable[..., Any]) -> bool:
+    """Marked ``@public`` (swc.organisations.access), or a public view class."""
+    return any(getattr(holder, "swc_public", False) for holder in _holders(view))
+
+
+def view_authenticates_with_two_factors(view: Callable[..., Any]) -> bool:
+    """An API endpoint whose every authentication refuses a password-only session.
+
+    Such an endpoint accepts an API key, or a session that passed two-factor,
+    and answers 401 to anything else: it needs no redirect to the security code.
+    Each authentication class declares this with ``swc_requires_second_factor``;
+    Django REST framework's own session authentication does not, so an endpoint
+    that uses it is treated as a page.
+    """
+    view_class = getattr(view, "cls", None)
+    classes = getattr(view_class, "authentication_classes", None) or []
+    return bool(classes) and all(
+        getattr(auth_class, "swc_requires_second_factor", False) for auth_class in classes
+    )
+
+
+def view_exempt_from_two_factor(view: Callable[..., Any] | None) -> bool:
+    """Reachable before the second step: public pages, and the API (which checks for itself).
+
+    Decided by the view, never by the address: a page under /api/ (the key pages)
+    is a page like any other. An address that resolves to nothing is not exempt.
+    """
+    if view is None:
+        return False
+    return view_is_public(view) or view_authenticates_with_two_factors(view)
 
 
 class SignInPolicyMiddleware:
@@ -41,7 +90,7 @@ class SignInPolicyMiddleware:
             if (
                 settings.SWC_REQUIRE_MFA
                 and not user_is_verified(user)
-                and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+                and not view_exempt_from_two_factor(view_of(request))
             ):
                 return redirect("web:sign-in-mfa")
         return self.get_response(request)
