@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "swc.notifications",
     "swc.reporting",
     "swc.privacy",
+    "swc.questions",
+    "swc.documents",
     "swc.api",
     "swc.web",
 ]
@@ -174,7 +176,26 @@ STATICFILES_DIRS = [BASE_DIR / "static_build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Documents attached to referrals: outside the web root, served only through a view
+    # that asks the policy (docs/documents-and-questions.md). S3-compatible storage by
+    # setting SWC_DOCUMENTS_STORAGE to a JSON {"BACKEND": ..., "OPTIONS": {...}}.
+    "documents": json.loads(os.environ.get("SWC_DOCUMENTS_STORAGE", "null"))
+    or {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(BASE_DIR / "var" / "documents"),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# The largest document accepted, in bytes (20 MB).
+SWC_DOCUMENT_MAX_BYTES = int(os.environ.get("SWC_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Virus scanning of uploads: off unless set, e.g. "swc.documents.scanning.ClamdScanner"
+# with SWC_CLAMD_ADDRESS "unix:///run/clamav/clamd.ctl" or "tcp://clamav:3310".
+SWC_DOCUMENT_SCANNER = os.environ.get("SWC_DOCUMENT_SCANNER", "")
+SWC_CLAMD_ADDRESS = os.environ.get("SWC_CLAMD_ADDRESS", "")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

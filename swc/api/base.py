@@ -238,6 +238,10 @@ class ApiMixin(views.APIView):
         name = getattr(self, "action", None) or str(self.request.method).lower()
         return self.policy_actions.get(name, self.policy_action) or None
 
+    def body_limit(self) -> int:
+        """The largest request body accepted (an endpoint taking files raises it)."""
+        return max_body_bytes()
+
     def get_exception_handler(self) -> Any:
         return problem_exception_handler
 
@@ -250,7 +254,7 @@ class ApiMixin(views.APIView):
             )
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > max_body_bytes():
+        if length.isdigit() and int(length) > self.body_limit():
             raise RequestBodyTooLarge()
         if request.method == "POST":
             self._idempotency_prepare(request)

@@ -37,6 +37,11 @@ class EventKind:
     MONTHLY_RETURN_DUE = "reporting.return_due"
     # An authority or home has not signed up: its admin (authority) or manager (home) is reminded.
     SIGN_UP_REMINDER = "organisation.sign_up_reminder"
+    # Questions between the parties (swc.questions): to the authority, to the unit, back to the asker.
+    QUESTION_ASKED = "question.asked"
+    QUESTION_FOR_UNIT = "question.for_unit"
+    QUESTION_ANSWERED = "question.answered"
+    QUESTION_ANSWERED_UNIT = "question.answered_unit"
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,10 @@ class Message:
     MONTHLY_RETURN_DUE = EventKind.MONTHLY_RETURN_DUE
     SIGN_UP_REMINDER = EventKind.SIGN_UP_REMINDER
     DELIVERY_FAILED = "notification.delivery_failed"
+    QUESTION_ASKED = EventKind.QUESTION_ASKED
+    QUESTION_FOR_UNIT = EventKind.QUESTION_FOR_UNIT
+    QUESTION_ANSWERED = EventKind.QUESTION_ANSWERED
+    QUESTION_ANSWERED_UNIT = EventKind.QUESTION_ANSWERED_UNIT
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,34 @@ MESSAGES: dict[str, MessageSpec] = {
         "Notification {notification} ({failed_message}) could not be delivered: {error}. "
         "See the outbox: {link}",
         (A.UNIT_MANAGERS,),
+    ),
+    # Questions (swc.questions): never the question or the answer, only that there is one.
+    Message.QUESTION_ASKED: MessageSpec(
+        "A question about your authority's referral",
+        "A question about referral {reference}",
+        "{asker} has asked a question about referral {reference}. Read and answer it: {link}",
+        (A.AUTHORITY,),
+    ),
+    Message.QUESTION_FOR_UNIT: MessageSpec(
+        "A home asks the authority a question through the unit",
+        "{home} has a question about referral {reference}",
+        "{home} has asked a question about referral {reference} for the authority. "
+        "Pass it on or answer it: {link}",
+        (A.UNIT,),
+    ),
+    Message.QUESTION_ANSWERED: MessageSpec(
+        "Your home's question is answered",
+        "Your question about referral {reference} is answered",
+        "Your home's question about referral {reference} has been answered. Read the answer: "
+        "{link}",
+        (A.HOMES,),
+    ),
+    Message.QUESTION_ANSWERED_UNIT: MessageSpec(
+        "The unit's question is answered",
+        "The unit's question about referral {reference} is answered",
+        "{authority} has answered the unit's question about referral {reference}. "
+        "Read the answer: {link}",
+        (A.UNIT,),
     ),
 }
 

@@ -195,6 +195,9 @@ def _personalisation(
     if message == Message.SIGN_UP_REMINDER:
         values["organisation"] = names.get(organisation_id or 0, "")
         values["link"] = _link("reporting:terms")
+    if message in QUESTION_MESSAGES and event.referral_id is not None:
+        values["link"] = _link("questions:thread", event.referral_id)
+        values["asker"] = values.get("home") or "The Secure Welfare Coordination Unit"
     if message == Message.HOME_RESPONDED:
         values["response"] = RESPONSE_WORDS.get(str(event.detail.get("kind", "")), "responded")
     # Only whitelisted, non-identifying details travel from an event into a message.
@@ -203,6 +206,13 @@ def _personalisation(
             values[key] = str(event.detail[key])
     return values
 
+
+QUESTION_MESSAGES = {
+    Message.QUESTION_ASKED,
+    Message.QUESTION_FOR_UNIT,
+    Message.QUESTION_ANSWERED,
+    Message.QUESTION_ANSWERED_UNIT,
+}
 
 # The matching part's response kinds, in the words of a message.
 RESPONSE_WORDS = {

@@ -103,6 +103,14 @@ RULES: dict[str, Mapping[str, Scope]] = {
     "placement.record": UNIT_OPERATIONAL,
     "allocation.propose": UNIT_OPERATIONAL,
     "home_exclusion.manage": {R.REFERRER: OWN, R.ADMIN: OWN},
+    # --- questions between the parties, and documents (docs/documents-and-questions.md) ---
+    "question.view": {**UNIT_OPERATIONAL, R.REFERRER: OWN, R.HOME_MANAGER: SHARED},
+    "question.ask": {**UNIT_OPERATIONAL, R.HOME_MANAGER: SHARED},
+    "question.pass_on": UNIT_OPERATIONAL,
+    "question.answer": {**UNIT_OPERATIONAL, R.REFERRER: OWN},
+    "question_routing.manage": {R.UNIT_MANAGER: ANY},
+    "document.view": {**UNIT_OPERATIONAL, R.REFERRER: OWN, R.HOME_MANAGER: SHARED},
+    "document.upload": {**UNIT_OPERATIONAL, R.REFERRER: OWN},
     # --- notifications and operations ---
     "outbox.view": UNIT_OPERATIONAL,
     "notification_preferences.edit": dict.fromkeys(Role.values, ANY),

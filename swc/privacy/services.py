@@ -13,6 +13,8 @@ from django.db.models.functions import TruncMonth
 from swc.audit.models import AuditAction, AuditEvent
 from swc.audit.services import audit_record
 from swc.core import clock
+from swc.documents.services import documents_erase
+from swc.questions.models import Question
 from swc.referrals.models import Referral, ReferralEvent
 from swc.referrals.workflow import TERMINAL
 
@@ -59,29 +61,41 @@ def referrals_retention_apply(*, now: dt.datetime | None = None, months: int | N
 
     The date of birth is kept to month and year (stored as the 1st) so age
     bands stay right; timeline free text is removed; the statistics stay.
+    Questions and answers lose their words; attached documents are deleted,
+    files and rows (after the anonymising commits, for every anonymised
+    referral that still has any, so an interrupted run is finished by the next).
     Returns how many referrals were anonymised. Safe to run repeatedly.
     """
     now = now or clock.now()
     months = months if months is not None else settings.SWC_RETENTION_MONTHS
     with transaction.atomic():
         ids = list(referrals_due_for_retention(now, months).values_list("pk", flat=True))
-        if not ids:
-            return 0
-        Referral.objects.filter(pk__in=ids).update(
-            **IDENTIFYING_FIELDS_BLANKED, date_of_birth=TruncMonth("date_of_birth")
-        )
-        ReferralEvent.objects.filter(referral_id__in=ids).update(detail="")
-        RetentionRecord.objects.bulk_create(
-            RetentionRecord(referral_id=pk, anonymised_at=now, rule_months=months) for pk in ids
-        )
-        audit_record(
-            actor=None,
-            action=AuditAction.DELETE,
-            object_type="referrals.referral",
-            object_id="retention",
-            detail={"referral_ids": ids, "rule_months": months},
-        )
+        if ids:
+            _anonymise(ids, now, months)
+    documents_erase(
+        referral_ids=RetentionRecord.objects.filter(referral__documents__isnull=False)
+        .values_list("referral_id", flat=True)
+        .distinct()
+    )
     return len(ids)
+
+
+def _anonymise(ids: list[int], now: dt.datetime, months: int) -> None:
+    Referral.objects.filter(pk__in=ids).update(
+        **IDENTIFYING_FIELDS_BLANKED, date_of_birth=TruncMonth("date_of_birth")
+    )
+    ReferralEvent.objects.filter(referral_id__in=ids).update(detail="")
+    Question.objects.filter(referral_id__in=ids).update(text="", answer="")
+    RetentionRecord.objects.bulk_create(
+        RetentionRecord(referral_id=pk, anonymised_at=now, rule_months=months) for pk in ids
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.DELETE,
+        object_type="referrals.referral",
+        object_id="retention",
+        detail={"referral_ids": ids, "rule_months": months},
+    )
 
 
 def _rows(queryset: Any) -> list[dict[str, Any]]:

@@ -24,4 +24,6 @@ feature_urlpatterns = [
     path("audit/", include("swc.web.audit.urls")),
     path("account/", include("swc.web.account.urls")),
     path("data-protection/", include("swc.web.privacy.urls")),
+    path("questions/", include("swc.web.questions.urls")),
+    path("documents/", include("swc.web.documents.urls")),
 ]

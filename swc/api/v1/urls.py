@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import homes, matching, reporting
+from . import documents, homes, matching, questions, reporting
 from .me import MeView
 from .referrals import ReferralViewSet
 
@@ -39,5 +39,7 @@ urlpatterns = [
         name="monthly-return",
     ),
     path("reports/kpis/", reporting.KpisView.as_view(), name="kpis"),
+    *questions.urlpatterns,
+    *documents.urlpatterns,
     *router.urls,
 ]

@@ -1,0 +1,201 @@
+"""Asking, passing on and answering questions about a referral.
+
+Each function is one transaction: the change, its audit event (identifiers
+only, never the words of a question) and its notification (through a domain
+event, into the outbox) commit together. Status moves by conditional UPDATE,
+so of two people answering at once exactly one succeeds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from swc.audit.models import AuditAction
+from swc.audit.services import audit_record
+from swc.core import clock
+from swc.core.errors import ConflictError, NotPermitted, ServiceError
+from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.organisations.models import Organisation, OrganisationKind
+from swc.organisations.policy import ANY, principal_for, require, scopes_for
+from swc.referrals.models import Referral
+from swc.referrals.workflow import OPEN, Status
+
+from .models import Question, QuestionRoute, QuestionRouting, QuestionStatus
+from .selectors import homes_ask_directly, question_may_answer, question_may_pass_on
+
+MAX_LENGTH = 2000
+# Questions are about finding and preparing a placement: open referrals, and a placed child.
+ASKABLE = OPEN | {Status.PLACED}
+
+
+def _text_clean(text: str, field: str, missing: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(missing, field=field)
+    if len(text) > MAX_LENGTH:
+        raise ServiceError(
+            f"{field.capitalize()} must be {MAX_LENGTH} characters or fewer", field=field
+        )
+    return text
+
+
+def _event(kind: str, question: Question, *, key: str, by: Any, to_home: bool) -> DomainEvent:
+    referral = question.referral
+    return DomainEvent(
+        kind=kind,
+        key=key,
+        occurred_at=clock.now(),
+        actor_id=getattr(by, "pk", None),
+        referral_id=referral.pk,
+        local_authority_organisation_id=referral.local_authority.organisation_id,
+        home_organisation_ids=(question.asked_by_organisation_id,) if to_home else (),
+        detail={"question": question.pk},
+    )
+
+
+def question_ask(*, referral: Referral, by: Any, text: str) -> Question:
+    """A home the referral was sent to, or the unit, asks the authority a question.
+
+    A home's question goes to the unit to pass on, unless the unit lets homes
+    ask directly; the unit's own questions go straight to the authority.
+    """
+    require(by, "question.ask", referral)
+    if referral.status not in ASKABLE:
+        raise ServiceError(
+            "Questions can only be asked while the referral is open", field="text", code="closed"
+        )
+    text = _text_clean(text, "question", "Enter your question")
+    principal = principal_for(by)
+    if principal.organisation_id is None:
+        raise NotPermitted()
+    from_unit = ANY in scopes_for(by, "question.ask")
+    direct = from_unit or homes_ask_directly()
+    now = clock.now()
+    with transaction.atomic():
+        question = Question.objects.create(
+            referral=referral,
+            asked_by_organisation_id=principal.organisation_id,
+            asked_by=by,
+            asked_at=now,
+            text=text,
+            route=QuestionRoute.DIRECT if direct else QuestionRoute.THROUGH_UNIT,
+            status=QuestionStatus.WITH_AUTHORITY if direct else QuestionStatus.WITH_UNIT,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=question,
+            detail={"referral_id": referral.pk, "route": question.route},
+        )
+        event_publish(
+            _event(
+                EventKind.QUESTION_ASKED if direct else EventKind.QUESTION_FOR_UNIT,
+                question,
+                key=f"question:{question.pk}:asked",
+                by=by,
+                to_home=not from_unit,
+            )
+        )
+    return question
+
+
+def question_pass_on(*, question: Question, by: Any) -> Question:
+    """The unit passes a home's question on to the authority, as the home wrote it."""
+    if not question_may_pass_on(by, question):
+        if question.status != QuestionStatus.WITH_UNIT:
+            raise ConflictError("This question has already been passed on or answered")
+        raise NotPermitted()
+    with transaction.atomic():
+        rows = Question.objects.filter(pk=question.pk, status=QuestionStatus.WITH_UNIT).update(
+            status=QuestionStatus.WITH_AUTHORITY, passed_on_at=clock.now(), passed_on_by=by
+        )
+        if rows != 1:
+            raise ConflictError("This question has already been passed on or answered")
+        question.refresh_from_db()
+        audit_record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            obj=question,
+            detail={"referral_id": question.referral_id, "passed_on": True},
+        )
+        event_publish(
+            _event(
+                EventKind.QUESTION_ASKED,
+                question,
+                key=f"question:{question.pk}:passed_on",
+                by=by,
+                to_home=True,
+            )
+        )
+    return question
+
+
+def question_answer(*, question: Question, by: Any, text: str) -> Question:
+    """The authority (or the unit for it) answers; the answer goes back to whoever asked."""
+    if not question_may_answer(by, question):
+        if question.status == QuestionStatus.ANSWERED:
+            raise ConflictError("This question has already been answered")
+        raise NotPermitted()
+    text = _text_clean(text, "answer", "Enter your answer")
+    waiting = [QuestionStatus.WITH_AUTHORITY]
+    if ANY in scopes_for(by, "question.answer"):
+        waiting.append(QuestionStatus.WITH_UNIT)
+    principal = principal_for(by)
+    with transaction.atomic():
+        rows = Question.objects.filter(pk=question.pk, status__in=waiting).update(
+            status=QuestionStatus.ANSWERED,
+            answer=text,
+            answered_at=clock.now(),
+            answered_by=by,
+            answered_by_organisation_id=principal.organisation_id,
+        )
+        if rows != 1:
+            raise ConflictError("This question has already been answered")
+        question.refresh_from_db()
+        audit_record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            obj=question,
+            detail={"referral_id": question.referral_id, "answered": True},
+        )
+        asker_is_home = not _is_unit_organisation(question.asked_by_organisation_id)
+        event_publish(
+            _event(
+                EventKind.QUESTION_ANSWERED if asker_is_home else EventKind.QUESTION_ANSWERED_UNIT,
+                question,
+                key=f"question:{question.pk}:answered",
+                by=by,
+                to_home=asker_is_home,
+            )
+        )
+    return question
+
+
+def _is_unit_organisation(organisation_id: int) -> bool:
+    return Organisation.objects.filter(pk=organisation_id, kind=OrganisationKind.UNIT).exists()
+
+
+def question_routing_set(*, by: Any, homes_ask_directly: bool) -> QuestionRouting:
+    """The unit chooses whether homes ask authorities directly or through the unit.
+
+    Questions already asked keep their route; the choice applies to new ones.
+    """
+    require(by, "question_routing.manage")
+    with transaction.atomic():
+        routing, _ = QuestionRouting.objects.update_or_create(
+            pk=1,
+            defaults={
+                "homes_ask_directly": homes_ask_directly,
+                "changed_at": clock.now(),
+                "changed_by": by,
+            },
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            obj=routing,
+            detail={"homes_ask_directly": homes_ask_directly},
+        )
+    return routing
