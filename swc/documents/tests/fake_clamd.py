@@ -72,7 +72,14 @@ class FakeClamd:
                     continue
 
     def close(self) -> None:
+        # Closing alone does not wake a thread blocked in accept() on Linux, and the socket
+        # would keep listening: shut it down first, then wait for the thread to end.
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.server.close()
+        self.thread.join(timeout=5)
 
 
 @contextmanager

@@ -1,4 +1,8 @@
-"""A referral from Hampshire sent to two homes (not a third), and one person in every role."""
+"""A referral from Hampshire sent to two homes (not a third), and one person in every role.
+
+``world_make`` is shared with the pages' and the API's tests of questions and documents,
+which declare their own ``world`` fixture from it.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +27,12 @@ AT = dt.datetime(2026, 11, 24, 10, 30, tzinfo=LONDON)
 
 
 @pytest.fixture
-def frozen():
+def world(db):
     with time_machine.travel(AT, tick=False):
-        yield AT
+        yield world_make()
 
 
-@pytest.fixture
-def world(db, frozen):
+def world_make() -> dict:
     hampshire = LocalAuthorityFactory(name="Hampshire", dfe_la_code="850")
     leeds = LocalAuthorityFactory(name="Leeds", dfe_la_code="383")
     home = SecureHomeFactory(name="Swanwick Lodge")

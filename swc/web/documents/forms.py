@@ -15,4 +15,4 @@ class UploadForm(GovukFormMixin, forms.Form):
     )
     # Checked by the service (present, size, type from its content), for one set of messages
     # shared with the API.
-    file = forms.FileField(label="Upload a file", required=False)
+    file = forms.FileField(label="Upload a file", required=False, allow_empty_file=True)

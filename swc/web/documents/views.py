@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from swc.core.errors import ServiceError
+from swc.core.errors import NotPermitted, ServiceError
 from swc.documents import selectors, services
 from swc.documents.filetypes import ACCEPTED_WORDS
 from swc.organisations.access import requires
@@ -29,7 +29,9 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
         and referral.status in services.ATTACHABLE
     )
     form = UploadForm()
-    if request.method == "POST" and may_upload:
+    if request.method == "POST" and not may_upload:
+        raise NotPermitted()
+    if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:

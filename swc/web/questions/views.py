@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from swc.core.errors import ServiceError
+from swc.core.errors import NotPermitted, ServiceError
 from swc.organisations.access import requires
 from swc.organisations.models import OrganisationKind
 from swc.organisations.policy import user_can
@@ -53,8 +53,10 @@ def question_thread(request: HttpRequest, pk: int) -> HttpResponse:
     may_ask = user_can(request.user, "question.ask", referral) and (
         referral.status in services.ASKABLE
     )
-    form = AskForm(request.POST if request.method == "POST" and may_ask else None)
-    if request.method == "POST" and may_ask and form.is_valid():
+    if request.method == "POST" and not may_ask:
+        raise NotPermitted()
+    form = AskForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.question_ask(
                 referral=referral, by=request.user, text=form.cleaned_data["text"]
