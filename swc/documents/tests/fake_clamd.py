@@ -11,7 +11,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
@@ -74,10 +74,8 @@ class FakeClamd:
     def close(self) -> None:
         # Closing alone does not wake a thread blocked in accept() on Linux, and the socket
         # would keep listening: shut it down first, then wait for the thread to end.
-        try:
+        with suppress(OSError):
             self.server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.server.close()
         self.thread.join(timeout=5)
 
