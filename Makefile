@@ -16,11 +16,12 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve test test-sqlite test-postgres lint format typecheck security bench clean system-packages
+.PHONY: help install run serve test test-sqlite test-postgres test-instants lint format typecheck security bench clean system-packages
 
 help:
 	@echo "make run    - set up and serve the service on http://$(HOST):$(PORT)"
 	@echo "make test   - set up and run lint, type checks and all tests (SQLite and PostgreSQL)"
+	@echo "make test-instants - the time-sensitive tests at a weekend, a bank holiday, clock changes..."
 	@echo "make lint   - ruff lint and format check"
 	@echo "make bench  - benchmarks"
 
@@ -82,8 +83,13 @@ test-sqlite: install system-packages
 test-postgres: install system-packages
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck security test-sqlite test-postgres
-	@echo "All checks passed on SQLite and PostgreSQL."
+# The time-sensitive suites again, with the clock stopped at each awkward instant
+# (a weekend, a bank holiday, the nights the clocks change, month and year ends, 10:00).
+test-instants: install
+	env -u DATABASE_URL scripts/test-instants.sh $(PY) $(PYTEST_ARGS)
+
+test: lint typecheck security test-sqlite test-postgres test-instants
+	@echo "All checks passed on SQLite and PostgreSQL, and at every instant."
 
 bench: install
 	$(PY) -m pytest benchmarks -q -s $(PYTEST_ARGS)
