@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from swc.api.models import ApiKey
 from swc.api.tests.factories import key_for
 from swc.core import clock
+from swc.documents.models import Document
 from swc.homes.tests.factories import SecureHomeFactory
 from swc.matching.models import HomeExclusion, HomeResponse, Offer, OfferStatus, Placement
 from swc.notifications.models import OnCallPeriod
@@ -34,6 +35,7 @@ from swc.organisations.tests.factories import (
     confirmed_device,
     user_with_role,
 )
+from swc.questions.models import Question
 from swc.referrals.tests.factories import complete_referral
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +108,12 @@ PARAMETERS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
     ("reports/returns/", "month", lambda w: w["month"]),
     ("reports/returns/", "fmt", lambda w: "csv"),
     ("reports/surveys/", "referral_id", lambda w: w["referral"].pk),
+    ("api/v1/questions/", "pk", lambda w: w["question"].pk),
+    ("api/v1/documents/", "pk", lambda w: w["document"].pk),
+    ("questions/referral/", "pk", lambda w: w["referral"].pk),
+    ("questions/", "pk", lambda w: w["question"].pk),
+    ("documents/referral/", "pk", lambda w: w["referral"].pk),
+    ("documents/", "pk", lambda w: w["document"].pk),
 ]
 
 
@@ -157,6 +165,24 @@ def world() -> dict[str, Any]:
         ),
         "api_key": key_for(Role.REFERRER, authority.organisation).api_key,
         "month": f"{now.year - 1}-10",
+        "question": Question.objects.create(
+            referral=referral,
+            asked_by_organisation=coordinator.memberships.get().organisation,
+            asked_at=now,
+            text="Walk question",
+            route="direct",
+            status="with_authority",
+        ),
+        "document": Document.objects.create(
+            referral=referral,
+            kind="care_plan",
+            name="walk.pdf",
+            file_type="pdf",
+            size=1,
+            sha256="0" * 64,
+            storage_name="referrals/walk",
+            uploaded_at=now,
+        ),
     }
 
 

@@ -16,7 +16,7 @@ from swc.documents.tests import samples
 from swc.documents.tests.conftest import storage_fresh, stored_files
 from swc.organisations.models import Role
 from swc.questions.models import Question, QuestionStatus
-from swc.questions.services import question_ask
+from swc.questions.services import question_answer, question_ask, question_routing_set
 from swc.questions.tests.conftest import AT, world_make
 from swc.referrals.tests.factories import complete_referral
 
@@ -238,3 +238,18 @@ def test_questions_keep_their_status_words_as_codes(client, world):
     question_ask(referral=world["referral"], by=world["coordinator"], text="When?")
     [body] = client("referrer").get(f"/api/v1/referrals/{world['referral'].pk}/questions/").json()
     assert body["status"] == QuestionStatus.WITH_AUTHORITY
+
+
+def test_a_home_is_told_the_authority_answered_not_which_authority(client, world):
+    question = question_ask(referral=world["referral"], by=world["home_manager"], text="Diet?")
+    question_answer(question=question, by=world["coordinator"], text="Vegetarian")
+    url = f"/api/v1/referrals/{world['referral'].pk}/questions/"
+    [seen] = client("home_manager").get(url).json()
+    assert seen["answered_by_organisation"] == "Coordination unit"
+    question_routing_set(by=world["unit_manager"], homes_ask_directly=True)
+    second = question_ask(referral=world["referral"], by=world["home_manager"], text="Bedtime?")
+    question_answer(question=second, by=world["referrer"], text="21:00")
+    answers = [q["answered_by_organisation"] for q in client("home_manager").get(url).json()]
+    assert answers == ["Coordination unit", "The referring authority"]
+    answers = [q["answered_by_organisation"] for q in client("referrer").get(url).json()]
+    assert answers == ["Coordination unit", "Hampshire"]

@@ -14,9 +14,12 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from swc.organisations.models import OrganisationKind
+from swc.organisations.policy import user_can
 from swc.questions import selectors, services
 from swc.questions.models import Question
 from swc.questions.services import MAX_LENGTH
+from swc.referrals.models import Referral
 from swc.referrals.selectors import referral_get_for
 from swc.referrals.services import referral_view_record
 
@@ -26,9 +29,18 @@ from .matching import pk_of
 
 class QuestionSerializer(OutputModelSerializer):
     asked_by_organisation = serializers.CharField(source="asked_by_organisation.name")
-    answered_by_organisation = serializers.CharField(
-        source="answered_by_organisation.name", allow_null=True, default=None
+    answered_by_organisation = serializers.SerializerMethodField(
+        help_text="Who answered; a home is told only that the authority or the unit did"
     )
+
+    def get_answered_by_organisation(self, question: Question) -> str | None:
+        organisation = question.answered_by_organisation
+        if organisation is None:
+            return None
+        if self.context.get("sees_identity") or organisation.kind == OrganisationKind.UNIT:
+            return organisation.name
+        # Homes see what a home needs to decide, not which authority referred the child.
+        return "The referring authority"
 
     class Meta:
         model = Question
@@ -52,6 +64,10 @@ class TextInputSerializer(StrictSerializer):
     text = serializers.CharField(max_length=MAX_LENGTH)
 
 
+def _context(request: Request, referral: Referral) -> dict[str, Any]:
+    return {"sees_identity": user_can(request.user, "referral.view_identity", referral)}
+
+
 def _question(request: Request, pk: Any, action: str) -> Question:
     number = pk_of(pk)
     referral = referral_get_for(request.user, selectors.question_referral_id(number), action)
@@ -71,7 +87,9 @@ class QuestionsView(ApiView):
             referral=referral, by=request.user, request=request._request, what="api:questions"
         )
         questions = selectors.questions_for(request.user, referral)
-        return Response(QuestionSerializer(questions, many=True).data)
+        return Response(
+            QuestionSerializer(questions, many=True, context=_context(request, referral)).data
+        )
 
     @extend_schema(
         request=TextInputSerializer, responses={201: QuestionSerializer}, tags=["questions"]
@@ -83,7 +101,10 @@ class QuestionsView(ApiView):
         question = services.question_ask(
             referral=referral, by=request.user, text=data.validated_data["text"]
         )
-        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+        return Response(
+            QuestionSerializer(question, context=_context(request, referral)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class QuestionAnswerView(ApiView):
@@ -99,7 +120,9 @@ class QuestionAnswerView(ApiView):
         answered = services.question_answer(
             question=question, by=request.user, text=data.validated_data["text"]
         )
-        return Response(QuestionSerializer(answered).data)
+        return Response(
+            QuestionSerializer(answered, context=_context(request, answered.referral)).data
+        )
 
 
 class QuestionPassOnView(ApiView):
@@ -111,7 +134,7 @@ class QuestionPassOnView(ApiView):
     def post(self, request: Request, pk: str) -> Response:
         question = _question(request, pk, "question.pass_on")
         passed = services.question_pass_on(question=question, by=request.user)
-        return Response(QuestionSerializer(passed).data)
+        return Response(QuestionSerializer(passed, context=_context(request, passed.referral)).data)
 
 
 urlpatterns = [

@@ -8,7 +8,7 @@ import time_machine
 
 from swc.audit.models import AuditAction, AuditEvent
 from swc.questions.models import Question, QuestionStatus
-from swc.questions.services import question_ask, question_routing_set
+from swc.questions.services import question_answer, question_ask, question_routing_set
 from swc.questions.tests.conftest import AT, world_make
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +157,13 @@ def test_routing_is_remembered(world):
     question_routing_set(by=world["unit_manager"], homes_ask_directly=False)
     question = question_ask(referral=world["referral"], by=world["home_manager"], text="Via?")
     assert question.status == QuestionStatus.WITH_UNIT
+
+
+def test_a_home_is_told_the_authority_answered_not_which_authority(client_for, world):
+    question_routing_set(by=world["unit_manager"], homes_ask_directly=True)
+    question = question_ask(referral=world["referral"], by=world["home_manager"], text="Diet?")
+    question_answer(question=question, by=world["referrer"], text="Vegetarian")
+    page = client_for(world["home_manager"]).get(url(world)).content.decode()
+    assert "Answer from the authority" in page and "Hampshire" not in page
+    page = client_for(world["coordinator"]).get(url(world)).content.decode()
+    assert "Answer from Hampshire" in page
