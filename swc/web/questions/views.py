@@ -78,6 +78,7 @@ def question_thread(request: HttpRequest, pk: int) -> HttpResponse:
             "through_unit": not selectors.homes_ask_directly(),
             "asks_as_unit": user_can(request.user, "question.pass_on", referral),
             "sees_identity": user_can(request.user, "referral.view_identity", referral),
+            "may_route": user_can(request.user, "question_routing.manage"),
         },
     )
 

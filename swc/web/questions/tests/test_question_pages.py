@@ -167,3 +167,9 @@ def test_a_home_is_told_the_authority_answered_not_which_authority(client_for, w
     assert "Answer from the authority" in page and "Hampshire" not in page
     page = client_for(world["coordinator"]).get(url(world)).content.decode()
     assert "Answer from Hampshire" in page
+
+
+def test_only_the_unit_manager_is_offered_the_choice_of_how_homes_ask(client_for, world):
+    for person, offered in (("unit_manager", True), ("coordinator", False), ("referrer", False)):
+        page = client_for(world[person]).get(url(world)).content.decode()
+        assert ("/questions/how-homes-ask/" in page) is offered, person
