@@ -28,6 +28,10 @@ class EventKind:
     HOME_RESPONDED = "referral.home_responded"
     OFFER_ACCEPTED = "referral.offer_accepted"
     REFERRAL_CLOSED = "referral.closed"
+    OFFER_DECLINED = "offer.declined"
+    OFFER_WITHDRAWN = "offer.withdrawn"
+    PLACEMENT_ADMITTED = "placement.admitted"
+    PLACEMENT_DISCHARGED = "placement.discharged"
     # Once per referral, when it reaches a final status: the satisfaction survey (seed 001 KPI).
     SURVEY_INVITED = "referral.survey_invited"
     REFERRAL_UPDATE_DUE = "referral.update_due"

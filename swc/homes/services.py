@@ -415,13 +415,6 @@ def _vacancy_transition(
     return vacancy
 
 
-def _by_check(by: Any, action: str, vacancy: Vacancy) -> None:
-    # by=None: a step of the workflow that has already checked its own rule
-    # (an LA accepting an offer may hold the offered bed). Recorded as such.
-    if by is not None:
-        require(by, action, vacancy)
-
-
 @transaction.atomic
 def vacancy_hold(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
     """Hold a free bed for a referral. Exactly one of any number of racing holds succeeds.
@@ -429,7 +422,17 @@ def vacancy_hold(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
     Raises ``ConflictError`` when the bed is no longer free (held, filled or
     withdrawn by someone else first) or the referral already holds a bed.
     """
-    _by_check(by, "bed.hold", vacancy)
+    require(by, "bed.hold", vacancy)
+    return vacancy_hold_for_offer(vacancy=vacancy, referral_id=referral_id, by=by)
+
+
+def vacancy_hold_for_offer(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
+    """The hold as a step of accepting an offer, whose own rule the caller has checked.
+
+    An authority may hold the bed it was offered although it may not hold beds
+    at large; ``by`` is the person accepting, so the bed's audit names them.
+    Only matching's services call this, inside their transaction.
+    """
     return _vacancy_transition(
         vacancy,
         by,
@@ -443,7 +446,12 @@ def vacancy_hold(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
 @transaction.atomic
 def vacancy_fill(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
     """Fill a bed with a placement: a free bed, or one held for this same referral."""
-    _by_check(by, "bed.hold", vacancy)
+    require(by, "bed.hold", vacancy)
+    return vacancy_fill_for_admission(vacancy=vacancy, referral_id=referral_id, by=by)
+
+
+def vacancy_fill_for_admission(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
+    """The fill as a step of recording an admission (the caller checked ``placement.admit``)."""
     return _vacancy_transition(
         vacancy,
         by,
@@ -458,7 +466,12 @@ def vacancy_fill(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
 @transaction.atomic
 def vacancy_release(*, vacancy: Vacancy, by: Any) -> Vacancy:
     """Release a held bed so it is free again (the offer was declined or withdrawn)."""
-    _by_check(by, "bed.hold", vacancy)
+    require(by, "bed.hold", vacancy)
+    return vacancy_release_for_offer(vacancy=vacancy, by=by)
+
+
+def vacancy_release_for_offer(*, vacancy: Vacancy, by: Any) -> Vacancy:
+    """The release as a step of an accepted offer falling through (the caller checked its rule)."""
     return _vacancy_transition(
         vacancy,
         by,

@@ -75,6 +75,38 @@ class MatchRun(models.Model):
         return self.referral.local_authority.organisation_id
 
 
+class ListSending(models.Model):
+    """One sending of the list to the authority: the homes added and the coordinator's note.
+
+    Append-only: sending to one more home adds a row, so the first note (and
+    every later one) stays on the list's history instead of being overwritten.
+    """
+
+    run = models.ForeignKey(MatchRun, on_delete=models.PROTECT, related_name="sendings")
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="list_sendings"
+    )
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # SecureHome ids sent the referral by this sending (new ones only).
+    home_ids = models.JSONField(default=_list_default, blank=True)
+    note = models.TextField(blank=True)
+    # The unit chose to show the authority why the other homes cannot take the child.
+    exclusions_shared = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"List sent for referral {self.referral_id} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def policy_owner_id(self) -> int:
+        return self.referral.local_authority.organisation_id
+
+
 class ResponseKind(models.TextChoices):
     ACCEPT = "accept", "Accept: offer a bed"
     DECLINE = "decline", "Decline"
@@ -104,6 +136,8 @@ class HomeResponse(models.Model):
     decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
     detail = models.TextField(blank=True)
     available_from = models.DateField(null=True, blank=True)
+    # An offer's conditions in the home's words (for example "after a planning meeting").
+    conditions = models.TextField(blank=True)
     by_phone = models.BooleanField(default=False)
     counted = models.BooleanField(default=True)
     recorded_at = models.DateTimeField()
@@ -123,6 +157,7 @@ class OfferStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACCEPTED = "accepted", "Accepted"
     WITHDRAWN = "withdrawn", "Withdrawn by the home"
+    DECLINED = "declined", "Declined by the authority"
     NOT_TAKEN = "not_taken", "Not taken up"
 
 
@@ -144,6 +179,8 @@ class Offer(TimestampedModel):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the authority declined it, or the home withdrew it.
+    status_reason = models.CharField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["available_from", "id"]
@@ -203,7 +240,10 @@ class Placement(TimestampedModel):
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="placement")
     home = models.ForeignKey("homes.SecureHome", on_delete=models.PROTECT, related_name="+")
     admitted_on = models.DateField()
+    # The moment of arrival and departure; empty only on placements recorded before they were kept.
+    admitted_at = models.DateTimeField(null=True, blank=True)
     discharged_on = models.DateField(null=True, blank=True)
+    discharged_at = models.DateTimeField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=24, choices=DischargeReason.choices, blank=True)
     discharge_destination = models.CharField(
         max_length=24, choices=DischargeDestination.choices, blank=True

@@ -21,7 +21,16 @@ from swc.referrals.workflow import SEARCHABLE, Status
 
 from . import scoring
 from .allocation import AllocationResult, Waiting, allocation_propose, urgency_weight
-from .models import HomeExclusion, HomeResponse, MatchRun, Offer, OfferStatus, Placement
+from .models import (
+    HomeExclusion,
+    HomeResponse,
+    ListSending,
+    MatchRun,
+    Offer,
+    OfferStatus,
+    Placement,
+    ResponseKind,
+)
 
 # --- inputs of the pure rules -----------------------------------------------------------
 
@@ -175,6 +184,147 @@ class OfferRow:
     price: Decimal | None
 
 
+# --- the list of potential placements, as the authority sees it -------------------------
+
+# Each home's answer in words, for the authority. The keys are the states of
+# ``ListHome.answer``; tests and the API use the keys, pages the words.
+ANSWER_WORDS = {
+    "waiting": "Waiting for an answer",
+    "question": "Asked a question",
+    "offered": "Offered a bed",
+    "declined": "Declined",
+    "accepted": "Offer accepted",
+    "offer_declined": "Offer declined by the authority",
+    "withdrawn": "Offer withdrawn by the home",
+    "not_taken": "Offer not taken up",
+}
+_OFFER_ANSWER = {
+    OfferStatus.OPEN: "offered",
+    OfferStatus.ACCEPTED: "accepted",
+    OfferStatus.DECLINED: "offer_declined",
+    OfferStatus.WITHDRAWN: "withdrawn",
+    OfferStatus.NOT_TAKEN: "not_taken",
+}
+# Score parts that say why a home fits; distance is shown as a number of its own.
+_FIT_PARTS = ("specialist_support", "group_fit", "earlier_placement", "bed_soon")
+
+
+@dataclass(frozen=True)
+class ListHome:
+    """One home on the list: where it is, why it fits, and its answer so far."""
+
+    home_id: int
+    name: str
+    distance_miles: float | None
+    reasons: tuple[str, ...]
+    sent_at: dt.datetime
+    answer: str
+    detail: str = ""
+    available_from: dt.date | None = None
+    offer_id: int | None = None
+
+    @property
+    def answer_words(self) -> str:
+        return ANSWER_WORDS[self.answer]
+
+
+@dataclass(frozen=True)
+class ListExcluded:
+    name: str
+    reasons: tuple[str, ...]  # empty unless the unit chose to share them
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    referral: Referral
+    provided_at: dt.datetime | None
+    homes: tuple[ListHome, ...]
+    excluded: tuple[ListExcluded, ...]
+    sendings: tuple[ListSending, ...]
+
+    def home(self, home_id: int) -> ListHome | None:
+        return next((h for h in self.homes if h.home_id == home_id), None)
+
+
+def _fit_reasons(candidate: dict[str, Any]) -> tuple[str, ...]:
+    """Why a home fits, in the words scoring gave, without points: only what counts for it."""
+    return tuple(
+        part["reason"]
+        for part in candidate.get("parts", [])
+        if part.get("name") in _FIT_PARTS and part.get("points", 0) > 0
+    )
+
+
+def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
+    """The list of potential placements the unit provided, with each home's live answer.
+
+    None until a list has been sent. The authority and the unit only (a home
+    never sees which other homes were asked). A fixed number of queries,
+    whatever the number of homes or answers.
+    """
+    require(user, "shortlist.view", referral)
+    sendings = list(ListSending.objects.filter(referral=referral).select_related("run", "sent_by"))
+    if not sendings:
+        return None
+    candidates: dict[int, tuple[dict[str, Any], dt.datetime]] = {}
+    for sending in sendings:
+        by_home = {c["home_id"]: c for c in sending.run.candidates}
+        for home_id in sending.home_ids:
+            if home_id not in candidates and home_id in by_home:
+                candidates[home_id] = (by_home[home_id], sending.sent_at)
+    latest_answer: dict[int, HomeResponse] = {}
+    for answered in HomeResponse.objects.filter(
+        referral=referral, home_id__in=list(candidates), counted=True
+    ).order_by("recorded_at", "id"):
+        latest_answer[answered.home_id] = answered
+    latest_offer: dict[int, Offer] = {}
+    for made in Offer.objects.filter(referral=referral, home_id__in=list(candidates)).order_by(
+        "created_at", "id"
+    ):
+        latest_offer[made.home_id] = made
+    homes = []
+    for home_id, (candidate, sent_at) in candidates.items():
+        offer = latest_offer.get(home_id)
+        response = latest_answer.get(home_id)
+        # The latest answer decides, except that a question does not hide an offer made.
+        if response is not None and response.kind == ResponseKind.DECLINE:
+            answer, detail = "declined", response.get_decline_reason_display()
+            if offer is not None and offer.status != OfferStatus.WITHDRAWN:
+                answer, detail = _OFFER_ANSWER[OfferStatus(offer.status)], offer.status_reason
+        elif offer is not None:
+            answer, detail = _OFFER_ANSWER[OfferStatus(offer.status)], offer.status_reason
+        elif response is not None and response.kind == ResponseKind.INFORMATION:
+            answer, detail = "question", ""
+        else:
+            answer, detail = "waiting", ""
+        homes.append(
+            ListHome(
+                home_id=home_id,
+                name=candidate["name"],
+                distance_miles=candidate.get("distance_miles"),
+                reasons=_fit_reasons(candidate),
+                sent_at=sent_at,
+                answer=answer,
+                detail=detail,
+                available_from=offer.available_from if offer is not None else None,
+                offer_id=offer.pk if offer is not None else None,
+            )
+        )
+    latest = sendings[-1]
+    shared = any(s.exclusions_shared for s in sendings if s.run_id == latest.run_id)
+    excluded = tuple(
+        ListExcluded(e["name"], tuple(e["reasons"]) if shared else ())
+        for e in latest.run.exclusions
+    )
+    return Shortlist(
+        referral=referral,
+        provided_at=referral.list_provided_at,
+        homes=tuple(homes),
+        excluded=excluded,
+        sendings=tuple(sendings),
+    )
+
+
 def offers_for(user: Any, referral: Referral) -> list[OfferRow]:
     """The offers on this referral the user may see, each with its price where allowed."""
     offers: QuerySet[Offer] = Offer.objects.filter(referral=referral).select_related(
@@ -270,3 +420,65 @@ def allocation_for(user: Any, now: dt.datetime | None = None) -> AllocationResul
             )
         )
     return allocation_propose(waiting, home_profiles_for_matching(), today)
+
+
+# --- what is next for a home --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeStage:
+    """Where a referral stands for one home, and what (if anything) the home does next.
+
+    ``stage`` is one of: answer, asked, offered, declined, offer_declined,
+    withdrawn, accepted, placed, discharged, closed. Only "answer" and
+    "asked" show the answer form; the others say what has happened.
+    """
+
+    stage: str
+    home: SecureHome
+    offer: Offer | None = None
+    placement: Placement | None = None
+    response: HomeResponse | None = None
+
+    @property
+    def may_answer(self) -> bool:
+        return self.stage in ("answer", "asked")
+
+
+def home_stage_for(user: Any, referral: Referral, home: SecureHome) -> HomeStage:
+    """The stage of ``referral`` for ``home``, as its manager (or the unit for it) sees it."""
+    require(user, "home_response.answer_for", home)
+    offer = (
+        Offer.objects.filter(referral=referral, home=home)
+        .select_related("home", "vacancy")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    placement = Placement.objects.filter(referral=referral, home=home).first()
+    response = (
+        HomeResponse.objects.filter(referral=referral, home=home, counted=True)
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+
+    def at(stage: str) -> HomeStage:
+        return HomeStage(stage, home, offer, placement, response)
+
+    if placement is not None:
+        return at("discharged" if placement.discharged_on else "placed")
+    if offer is not None and offer.status == OfferStatus.ACCEPTED:
+        return at("accepted")
+    if referral.status not in (Status.WITH_HOMES, Status.SHORTLISTED):
+        return at("closed")
+    if response is not None and response.kind == ResponseKind.DECLINE:
+        return at("declined")
+    if offer is not None:
+        by_status = {
+            OfferStatus.OPEN: "offered",
+            OfferStatus.DECLINED: "offer_declined",
+            OfferStatus.WITHDRAWN: "withdrawn",
+        }
+        return at(by_status.get(OfferStatus(offer.status), "closed"))
+    if response is not None and response.kind == ResponseKind.INFORMATION:
+        return at("asked")
+    return at("answer")

@@ -17,13 +17,18 @@ from django.db import IntegrityError, transaction
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.core import clock
-from swc.core.errors import ConflictError, NotPermitted, ServiceError
+from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
-from swc.homes.services import vacancy_fill, vacancy_hold, vacancy_release
+from swc.homes.services import (
+    vacancy_fill_for_admission,
+    vacancy_hold_for_offer,
+    vacancy_release_for_offer,
+)
 from swc.organisations.policy import principal_for, require
 from swc.referrals.models import Referral
 from swc.referrals.services import (
+    referral_closed_to_homes_publish,
     referral_list_provided,
     referral_share_with_homes,
     referral_transition,
@@ -36,6 +41,7 @@ from .models import (
     DischargeDestination,
     DischargeReason,
     HomeResponse,
+    ListSending,
     MatchRun,
     Offer,
     OfferStatus,
@@ -109,13 +115,17 @@ def shortlist_send(
     home_ids: Sequence[int] = (),
     every_home_with_bed: bool = False,
     note: str = "",
+    exclusions_shared: bool = False,
 ) -> MatchRun:
     """Provide the list and send the referral to the chosen homes, in one action.
 
     The first list stamps the time the two-hour KPI measures (through
     ``referral_list_provided``); the referral is shared with each chosen home
     and moves to "with homes". ``every_home_with_bed`` chooses every candidate.
-    Only candidates of this run can be chosen.
+    Only candidates of this run can be chosen. Every sending adds a row to the
+    list's history with its note (``ListSending``): nothing is overwritten.
+    ``exclusions_shared`` shows the authority why the other homes cannot take
+    the child; otherwise it sees only that they cannot.
     """
     referral = _current(run.referral)
     require(by, "shortlist.send", referral)
@@ -143,48 +153,69 @@ def shortlist_send(
     if referral.status == Status.SHORTLISTED:
         referral = referral_transition(referral=referral, to=Status.WITH_HOMES, by=by)
     now = clock.now()
+    note = note.strip()[:2000]
     sent = list(dict.fromkeys([*run.selected_home_ids, *chosen]))
-    MatchRun.objects.filter(pk=run.pk).update(
-        selected_home_ids=sent, sent_at=now, sent_by=by, note=note[:2000]
+    updates: dict[str, Any] = {"selected_home_ids": sent, "sent_at": now, "sent_by": by}
+    if note:
+        # The run keeps the latest note given; the history keeps every one.
+        updates["note"] = note
+    MatchRun.objects.filter(pk=run.pk).update(**updates)
+    sending = ListSending.objects.create(
+        run=run,
+        referral=referral,
+        sent_at=now,
+        sent_by=by,
+        home_ids=chosen,
+        note=note,
+        exclusions_shared=exclusions_shared,
     )
     run.refresh_from_db()
     audit_record(
         actor=by,
         action=AuditAction.CHANGE,
         obj=run,
-        detail={"referral_id": referral.pk, "home_ids": chosen},
+        detail={
+            "referral_id": referral.pk,
+            "home_ids": chosen,
+            "sending_id": sending.pk,
+            "exclusions_shared": exclusions_shared,
+        },
     )
     return run
-
-
-def _home_check(by: Any, home: SecureHome) -> None:
-    """A home manager answers for their own home only; the unit for any home."""
-    principal = principal_for(by)
-    if not principal.is_unit and principal.organisation_id != home.organisation_id:
-        raise NotPermitted()
 
 
 @transaction.atomic
 def home_response_record(
     *,
     referral: Referral,
-    home: SecureHome,
     kind: str,
     by: Any,
-    by_phone: bool = False,
+    home: SecureHome | None = None,
     vacancy: Vacancy | None = None,
     available_from: dt.date | None = None,
     decline_reason: str = "",
     detail: str = "",
+    conditions: str = "",
 ) -> HomeResponse:
     """Record a home's answer: accept (an offer of one bed from a date), decline, or a question.
+
+    Who may answer for which home is the policy's ``home_response.answer_for``:
+    a home manager for their own home (``home`` may be left out), the unit for
+    any home. An answer recorded by someone outside the home was taken by
+    phone; the service decides that, nobody claims it.
 
     Answers may arrive in any order. One that arrives after the referral has
     an accepted offer or is closed is kept but not counted. A home declining
     after the authority accepted its offer is refused: the unit must be phoned.
     """
     require(by, "home_response.record", referral)
-    _home_check(by, home)
+    principal = principal_for(by)
+    if home is None:
+        home = SecureHome.objects.filter(organisation_id=principal.organisation_id or 0).first()
+        if home is None:
+            raise ServiceError("Choose the home that answered", field="home")
+    require(by, "home_response.answer_for", home)
+    by_phone = principal.organisation_id != home.organisation_id
     current = _current(referral)
     if not current.policy_is_shared_with(home.organisation_id):
         raise ServiceError("This referral has not been sent to this home")
@@ -237,6 +268,7 @@ def home_response_record(
         decline_reason=decline_reason if kind == ResponseKind.DECLINE else "",
         detail=detail[:4000],
         available_from=available_from if kind == ResponseKind.ACCEPT else None,
+        conditions=conditions.strip()[:2000] if kind == ResponseKind.ACCEPT else "",
         by_phone=by_phone,
         counted=not late,
         recorded_at=now,
@@ -282,7 +314,12 @@ def home_response_record(
             referral_id=current.pk,
             local_authority_organisation_id=current.local_authority.organisation_id,
             home_organisation_ids=(home.organisation_id,),
-            detail={"kind": kind, "counted": not late, "by_phone": by_phone},
+            detail={
+                "kind": kind,
+                "counted": not late,
+                "by_phone": by_phone,
+                "available": f"{available_from:%-d %B %Y}" if available_from else "",
+            },
         )
     )
     return response
@@ -292,10 +329,11 @@ def home_response_record(
 def offer_accept(*, offer: Offer, by: Any) -> Offer:
     """The authority (or the unit for it) accepts one offer: the bed is held for the referral.
 
-    The bed is held through the register's ``vacancy_hold``, a conditional
-    UPDATE: of two authorities accepting offers of the last bed at once,
-    exactly one succeeds and the other gets a ConflictError with nothing
-    changed. The other homes are told the referral is closed to them.
+    The bed is held through the register's hold, a conditional UPDATE: of
+    two authorities accepting offers of the last bed at once, exactly one
+    succeeds and the other gets a ConflictError with nothing changed. The
+    chosen home is told its offer was accepted; every other home the referral
+    was sent to is told, once, that it is closed to them.
     """
     referral = _current(offer.referral)
     require(by, "offer.accept", referral)
@@ -311,7 +349,7 @@ def offer_accept(*, offer: Offer, by: Any) -> Offer:
         raise ConflictError("This offer names no bed on the register, so it cannot be accepted")
     now = clock.now()
     # The bed first: if someone else has it, nothing else changes.
-    vacancy_hold(vacancy=current.vacancy, referral_id=referral.pk, by=None)
+    vacancy_hold_for_offer(vacancy=current.vacancy, referral_id=referral.pk, by=by)
     try:
         with transaction.atomic():
             rows = Offer.objects.filter(pk=current.pk, status=OfferStatus.OPEN).update(
@@ -339,26 +377,114 @@ def offer_accept(*, offer: Offer, by: Any) -> Offer:
         obj=current,
         detail={"referral_id": referral.pk, "home_id": current.home_id, "status": "accepted"},
     )
-    other_orgs = tuple(
-        sorted(
-            set(referral.shares.values_list("home_organisation_id", flat=True))
-            - {current.home.organisation_id}
+    event_publish(
+        DomainEvent(
+            kind=EventKind.OFFER_ACCEPTED,
+            key=f"offer:{current.pk}:accepted",
+            occurred_at=now,
+            actor_id=getattr(by, "pk", None),
+            referral_id=referral.pk,
+            local_authority_organisation_id=referral.local_authority.organisation_id,
+            home_organisation_ids=(current.home.organisation_id,),
+            detail={"expected": f"{current.available_from:%-d %B %Y}"},
         )
     )
-    if other_orgs:
-        event_publish(
-            DomainEvent(
-                kind=EventKind.REFERRAL_CLOSED,
-                key=f"offer:{current.pk}:closed_to_others",
-                occurred_at=now,
-                actor_id=getattr(by, "pk", None),
-                referral_id=referral.pk,
-                local_authority_organisation_id=referral.local_authority.organisation_id,
-                home_organisation_ids=other_orgs,
-                detail={"reason": "offer_accepted_elsewhere"},
-            )
-        )
+    referral_closed_to_homes_publish(
+        referral,
+        by=by,
+        at=now,
+        home_organisation_ids=referral.shares.exclude(
+            home_organisation_id=current.home.organisation_id
+        ).values_list("home_organisation_id", flat=True),
+    )
     return current
+
+
+def _offer_decided(
+    offer: Offer, *, by: Any, to: str, reason: str, kind: str, referral: Referral
+) -> Offer:
+    if not reason.strip():
+        raise ServiceError(
+            "Enter why the offer is being declined"
+            if to == OfferStatus.DECLINED
+            else "Enter why the home is withdrawing its offer",
+            field="reason",
+        )
+    now = clock.now()
+    rows = Offer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
+        status=to,
+        status_reason=reason.strip()[:1000],
+        status_changed_at=now,
+        modified_by=by,
+        modified_at=now,
+    )
+    if rows != 1:
+        raise ConflictError(
+            "This offer is no longer open: it has been accepted, declined or withdrawn"
+        )
+    offer.refresh_from_db()
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=offer,
+        detail={"referral_id": referral.pk, "home_id": offer.home_id, "status": to},
+    )
+    event_publish(
+        DomainEvent(
+            kind=kind,
+            key=f"offer:{offer.pk}:{to}",
+            occurred_at=now,
+            actor_id=getattr(by, "pk", None),
+            referral_id=referral.pk,
+            local_authority_organisation_id=referral.local_authority.organisation_id,
+            home_organisation_ids=(offer.home.organisation_id,),
+        )
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_decline(*, offer: Offer, by: Any, reason: str) -> Offer:
+    """The authority (or the unit for it) declines an open offer, saying why.
+
+    The home and the unit are told; the home's bed stays free on its
+    register. A decided offer cannot be declined: ConflictError.
+    """
+    referral = _current(offer.referral)
+    require(by, "offer.decline", referral)
+    current = Offer.objects.select_related("home").get(pk=offer.pk)
+    return _offer_decided(
+        current,
+        by=by,
+        to=OfferStatus.DECLINED,
+        reason=reason,
+        kind=EventKind.OFFER_DECLINED,
+        referral=referral,
+    )
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, by: Any, reason: str) -> Offer:
+    """The home (or the unit for it) withdraws its open offer, saying why.
+
+    Only before the authority accepts it: after that, the unit records that the
+    offer fell through. The authority and the unit are told.
+    """
+    current = Offer.objects.select_related("home", "referral__local_authority").get(pk=offer.pk)
+    require(by, "offer.withdraw", current)
+    referral = _current(current.referral)
+    if current.status == OfferStatus.ACCEPTED:
+        raise ConflictError(
+            "The authority has already accepted this offer: phone the unit to withdraw it"
+        )
+    return _offer_decided(
+        current,
+        by=by,
+        to=OfferStatus.WITHDRAWN,
+        reason=reason,
+        kind=EventKind.OFFER_WITHDRAWN,
+        referral=referral,
+    )
 
 
 @transaction.atomic
@@ -372,7 +498,7 @@ def offer_fall_through(*, offer: Offer, by: Any, detail: str = "") -> Offer:
     if rows != 1 or referral.status != Status.OFFER_ACCEPTED:
         raise ConflictError("Only an accepted offer for a referral not yet placed can fall through")
     if offer.vacancy is not None:
-        vacancy_release(vacancy=offer.vacancy, by=None)
+        vacancy_release_for_offer(vacancy=offer.vacancy, by=by)
     referral_transition(referral=referral, to=Status.WITH_HOMES, by=by, detail=detail)
     offer.refresh_from_db()
     audit_record(actor=by, action=AuditAction.CHANGE, obj=offer, detail={"status": "withdrawn"})
@@ -380,11 +506,30 @@ def offer_fall_through(*, offer: Offer, by: Any, detail: str = "") -> Offer:
 
 
 @transaction.atomic
-def placement_admit(*, offer: Offer, admitted_on: dt.date, by: Any) -> Placement:
-    """The child has arrived: fill the held bed, record the placement, close the referral."""
-    referral = _current(offer.referral)
-    require(by, "placement.record", referral)
-    current = Offer.objects.select_related("home", "vacancy").get(pk=offer.pk)
+def placement_admit(
+    *,
+    offer: Offer,
+    by: Any,
+    admitted_at: dt.datetime | None = None,
+    admitted_on: dt.date | None = None,
+) -> Placement:
+    """The child has arrived: fill the held bed, record the placement, close the referral.
+
+    The home the offer is from records it (or the unit for the home), with the
+    moment of arrival (``admitted_at``); ``admitted_on`` alone is accepted
+    where only the day is known. The authority and the unit are told.
+    """
+    current = Offer.objects.select_related("home", "vacancy", "referral__local_authority").get(
+        pk=offer.pk
+    )
+    require(by, "placement.admit", current)
+    referral = _current(current.referral)
+    if admitted_at is not None:
+        admitted_on = admitted_at.astimezone(clock.LONDON).date()
+        if admitted_at > clock.now():
+            raise ServiceError("The time of admission cannot be in the future", field="admitted_on")
+    if admitted_on is None:
+        raise ServiceError("Enter the date and time the child arrived", field="admitted_on")
     if referral.status in TERMINAL:
         raise ConflictError("This referral is closed: a placement cannot be recorded for it")
     if current.status != OfferStatus.ACCEPTED or referral.status != Status.OFFER_ACCEPTED:
@@ -393,7 +538,7 @@ def placement_admit(*, offer: Offer, admitted_on: dt.date, by: Any) -> Placement
         raise ServiceError("The admission date cannot be in the future", field="admitted_on")
     if current.vacancy is None:
         raise ServiceError("This offer names no bed on the register")
-    vacancy_fill(vacancy=current.vacancy, referral_id=referral.pk, by=None)
+    vacancy_fill_for_admission(vacancy=current.vacancy, referral_id=referral.pk, by=by)
     try:
         with transaction.atomic():
             placement = Placement.objects.create(
@@ -401,6 +546,7 @@ def placement_admit(*, offer: Offer, admitted_on: dt.date, by: Any) -> Placement
                 offer=current,
                 home=current.home,
                 admitted_on=admitted_on,
+                admitted_at=admitted_at,
                 created_by=by,
                 modified_by=by,
             )
@@ -413,48 +559,103 @@ def placement_admit(*, offer: Offer, admitted_on: dt.date, by: Any) -> Placement
         obj=placement,
         detail={"referral_id": referral.pk, "home_id": current.home_id},
     )
+    event_publish(
+        DomainEvent(
+            kind=EventKind.PLACEMENT_ADMITTED,
+            key=f"placement:{placement.pk}:admitted",
+            occurred_at=clock.now(),
+            actor_id=getattr(by, "pk", None),
+            referral_id=referral.pk,
+            local_authority_organisation_id=referral.local_authority.organisation_id,
+            home_organisation_ids=(current.home.organisation_id,),
+            detail={"admitted": _moment_words(admitted_at, admitted_on)},
+        )
+    )
     return placement
+
+
+def _moment_words(at: dt.datetime | None, on: dt.date) -> str:
+    if at is None:
+        return f"{on:%-d %B %Y}"
+    return f"{at.astimezone(clock.LONDON):%-d %B %Y at %H:%M}"
 
 
 @transaction.atomic
 def placement_discharge(
     *,
     placement: Placement,
-    discharged_on: dt.date,
     reason: str,
     destination: str,
     by: Any,
+    discharged_at: dt.datetime | None = None,
+    discharged_on: dt.date | None = None,
     detail: str = "",
 ) -> Placement:
-    """Record the child's discharge: date, reason and destination; the length of stay follows."""
-    require(by, "placement.record", placement)
+    """Record the child's discharge: when, why and where to; the length of stay follows.
+
+    The home records it (or the unit for the home); the authority and the unit
+    are told.
+    """
+    current = Placement.objects.select_related("home", "referral__local_authority").get(
+        pk=placement.pk
+    )
+    require(by, "placement.admit", current)
+    if discharged_at is not None:
+        discharged_on = discharged_at.astimezone(clock.LONDON).date()
+        if discharged_at > clock.now():
+            raise ServiceError(
+                "The time the child left cannot be in the future", field="discharged_on"
+            )
+        if current.admitted_at is not None and discharged_at < current.admitted_at:
+            raise ServiceError(
+                "The child cannot leave before they arrived "
+                f"({_moment_words(current.admitted_at, current.admitted_on)})",
+                field="discharged_on",
+            )
+    if discharged_on is None:
+        raise ServiceError("Enter the date and time the child left", field="discharged_on")
     if reason not in DischargeReason.values:
         raise ServiceError("Select why the placement ended", field="reason")
     if destination not in DischargeDestination.values:
         raise ServiceError("Select where the child went", field="destination")
-    if discharged_on < placement.admitted_on:
+    if discharged_on < current.admitted_on:
         raise ServiceError(
             f"The discharge date must be on or after the admission date "
-            f"({placement.admitted_on:%-d %B %Y})",
+            f"({current.admitted_on:%-d %B %Y})",
             field="discharged_on",
         )
     if discharged_on > clock.today():
         raise ServiceError("The discharge date cannot be in the future", field="discharged_on")
-    rows = Placement.objects.filter(pk=placement.pk, discharged_on__isnull=True).update(
+    now = clock.now()
+    rows = Placement.objects.filter(pk=current.pk, discharged_on__isnull=True).update(
         discharged_on=discharged_on,
+        discharged_at=discharged_at,
         discharge_reason=reason,
         discharge_destination=destination,
         discharge_detail=detail.strip()[:500],
         modified_by=by,
-        modified_at=clock.now(),
+        modified_at=now,
     )
     if rows != 1:
         raise ConflictError("This placement's discharge has already been recorded")
-    placement.refresh_from_db()
+    current.refresh_from_db()
     audit_record(
         actor=by,
         action=AuditAction.CHANGE,
-        obj=placement,
+        obj=current,
         detail={"discharged": True, "reason": reason, "destination": destination},
     )
-    return placement
+    referral = current.referral
+    event_publish(
+        DomainEvent(
+            kind=EventKind.PLACEMENT_DISCHARGED,
+            key=f"placement:{current.pk}:discharged",
+            occurred_at=now,
+            actor_id=getattr(by, "pk", None),
+            referral_id=referral.pk,
+            local_authority_organisation_id=referral.local_authority.organisation_id,
+            home_organisation_ids=(current.home.organisation_id,),
+            detail={"discharged": _moment_words(discharged_at, discharged_on)},
+        )
+    )
+    return current

@@ -34,9 +34,16 @@ class Message:
     REFERRAL_COMPLETED = EventKind.REFERRAL_COMPLETED
     REFERRAL_INFORMATION_REQUESTED = EventKind.REFERRAL_INFORMATION_REQUESTED
     REFERRAL_SENT_TO_HOME = EventKind.REFERRAL_SENT_TO_HOME
+    REFERRAL_LIST_PROVIDED = EventKind.REFERRAL_LIST_PROVIDED
     HOME_RESPONDED = EventKind.HOME_RESPONDED
+    # A home's answer that is an offer: the authority hears of it by its own message.
+    HOME_OFFERED = "referral.home_offered"
     OFFER_ACCEPTED = EventKind.OFFER_ACCEPTED
+    OFFER_DECLINED = EventKind.OFFER_DECLINED
+    OFFER_WITHDRAWN = EventKind.OFFER_WITHDRAWN
     REFERRAL_CLOSED = EventKind.REFERRAL_CLOSED
+    PLACEMENT_ADMITTED = EventKind.PLACEMENT_ADMITTED
+    PLACEMENT_DISCHARGED = EventKind.PLACEMENT_DISCHARGED
     SURVEY_INVITED = EventKind.SURVEY_INVITED
     REFERRAL_UPDATE_DUE = EventKind.REFERRAL_UPDATE_DUE
     REFERRAL_REVIEW_DUE = EventKind.REFERRAL_REVIEW_DUE
@@ -91,25 +98,69 @@ MESSAGES: dict[str, MessageSpec] = {
         "Please respond: {link}",
         (A.HOMES,),
     ),
+    Message.REFERRAL_LIST_PROVIDED: MessageSpec(
+        "The unit provides a list of potential placements",
+        "Referral {reference}: list of potential placements",
+        "The Secure Welfare Coordination Unit has provided a list of potential placements "
+        "for referral {reference} and sent the referral to the homes on it. See the homes "
+        "and their answers: {link}",
+        (A.AUTHORITY,),
+    ),
     Message.HOME_RESPONDED: MessageSpec(
         "A home responds to a referral",
         "{home} has responded to referral {reference}",
         "{home} has responded to referral {reference}: it has {response}. Open it: {link}",
         (A.UNIT, A.AUTHORITY),
     ),
+    Message.HOME_OFFERED: MessageSpec(
+        "A home offers a bed",
+        "Referral {reference}: {home} has offered a bed",
+        "{home} has offered a bed for referral {reference}, available from {available}. "
+        "See the offer: {link}",
+        (A.UNIT, A.AUTHORITY),
+    ),
     Message.OFFER_ACCEPTED: MessageSpec(
-        "An offer is accepted",
-        "Referral {reference}: an offer has been accepted",
-        "An offer has been accepted for referral {reference}. "
-        "If your home was not chosen, no further action is needed. {link}",
+        "Your home's offer is accepted",
+        "Referral {reference}: your offer has been accepted",
+        "{authority} has accepted the offer of a bed at {home} for referral {reference}. "
+        "The child is expected from {expected}. Record the admission when the child "
+        "arrives: {link}",
         (A.HOMES,),
     ),
+    Message.OFFER_DECLINED: MessageSpec(
+        "The authority declines an offer",
+        "Referral {reference}: the offer from {home} was declined",
+        "{authority} has declined the offer of a bed at {home} for referral {reference}. "
+        "The reason is on the referral: {link}",
+        (A.HOMES, A.UNIT),
+    ),
+    Message.OFFER_WITHDRAWN: MessageSpec(
+        "A home withdraws its offer",
+        "Referral {reference}: {home} has withdrawn its offer",
+        "{home} has withdrawn its offer of a bed for referral {reference}. "
+        "The reason is on the referral: {link}",
+        (A.AUTHORITY, A.UNIT),
+    ),
     Message.REFERRAL_CLOSED: MessageSpec(
-        "A referral is closed",
-        "Referral {reference} is closed",
-        "Referral {reference} is closed. No further action is needed. {link}",
+        "A referral is closed to your home",
+        "Referral {reference} is closed to your home",
+        "Referral {reference} is closed to {home}: the authority has chosen another home, "
+        "or the referral has ended. No further action is needed. {link}",
         (A.HOMES,),
         optional=True,
+    ),
+    Message.PLACEMENT_ADMITTED: MessageSpec(
+        "A child is admitted",
+        "Referral {reference}: the child has arrived at {home}",
+        "{home} has recorded the child's admission on {admitted} for referral {reference}. {link}",
+        (A.AUTHORITY, A.UNIT),
+    ),
+    Message.PLACEMENT_DISCHARGED: MessageSpec(
+        "A child leaves a secure home",
+        "Referral {reference}: the child has left {home}",
+        "{home} has recorded the child's discharge on {discharged} for referral {reference}. "
+        "{link}",
+        (A.AUTHORITY, A.UNIT),
     ),
     Message.SURVEY_INVITED: MessageSpec(
         "A short survey after a referral closes",

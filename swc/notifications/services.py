@@ -200,8 +200,20 @@ def _personalisation(
         values["asker"] = values.get("home") or "The Secure Welfare Coordination Unit"
     if message == Message.HOME_RESPONDED:
         values["response"] = RESPONSE_WORDS.get(str(event.detail.get("kind", "")), "responded")
+    if message in MESSAGE_LINKS and event.referral_id is not None:
+        values["link"] = _link(MESSAGE_LINKS[message], event.referral_id)
     # Only whitelisted, non-identifying details travel from an event into a message.
-    for key in ("due", "period", "notification", "failed_message", "error"):
+    for key in (
+        "due",
+        "period",
+        "notification",
+        "failed_message",
+        "error",
+        "available",
+        "expected",
+        "admitted",
+        "discharged",
+    ):
         if key in event.detail:
             values[key] = str(event.detail[key])
     return values
@@ -222,9 +234,25 @@ RESPONSE_WORDS = {
 }
 
 
+# The page each matching message opens, when it is not the referral itself.
+MESSAGE_LINKS = {
+    Message.REFERRAL_LIST_PROVIDED: "matching:list",
+    Message.HOME_OFFERED: "matching:offers",
+    Message.OFFER_WITHDRAWN: "matching:offers",
+    Message.OFFER_ACCEPTED: "matching:respond",
+    Message.OFFER_DECLINED: "matching:respond",
+}
+
+
 def _message_for(event: DomainEvent) -> str:
     if event.kind == EventKind.REGISTER_NOT_CONFIRMED and event.detail.get("stage") == "unit":
         return Message.REGISTER_NOT_CONFIRMED_UNIT
+    if (
+        event.kind == EventKind.HOME_RESPONDED
+        and event.detail.get("kind") == "accept"
+        and event.detail.get("counted")
+    ):
+        return Message.HOME_OFFERED
     return event.kind
 
 

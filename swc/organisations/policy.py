@@ -100,6 +100,15 @@ RULES: dict[str, Mapping[str, Scope]] = {
     "home_response.record": {**UNIT_OPERATIONAL, R.HOME_MANAGER: SHARED},
     "offer.view": {**UNIT_OPERATIONAL, R.REFERRER: OWN, R.HOME_MANAGER: SHARED},
     "offer.accept": {**UNIT_OPERATIONAL, R.REFERRER: OWN},
+    # The list of potential placements as the authority was given it, with homes' answers.
+    "shortlist.view": {**UNIT_OPERATIONAL, R.REFERRER: OWN},
+    "offer.decline": {**UNIT_OPERATIONAL, R.REFERRER: OWN},
+    # On an offer: SHARED is the offering home (home managers belong to homes only).
+    "offer.withdraw": {**UNIT_OPERATIONAL, R.HOME_MANAGER: SHARED},
+    # Which home a person may answer for: the unit any (by phone), a manager their own.
+    "home_response.answer_for": {**UNIT_OPERATIONAL, R.HOME_MANAGER: OWN},
+    # Admission and discharge, on an offer or placement: the unit, or the home it is at.
+    "placement.admit": {**UNIT_OPERATIONAL, R.HOME_MANAGER: SHARED},
     "placement.record": UNIT_OPERATIONAL,
     "allocation.propose": UNIT_OPERATIONAL,
     "home_exclusion.manage": {R.REFERRER: OWN, R.ADMIN: OWN},

@@ -23,7 +23,7 @@ from swc.core import clock
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind, Role
-from swc.organisations.policy import principal_for, require
+from swc.organisations.policy import principal_for, require, user_can
 
 from .completeness import FIELDS, answer_problems, referral_problems
 from .deadlines import keep_alive_of
@@ -37,6 +37,7 @@ from .workflow import (
     Actor,
     Status,
     transition_problem,
+    transitions_from,
 )
 
 # The policy action each arrival needs, on top of the workflow's actor rule.
@@ -47,7 +48,7 @@ ACTION_FOR_STATUS: dict[str, str] = {
     Status.SHORTLISTED: "shortlist.send",
     Status.WITH_HOMES: "shortlist.send",
     Status.OFFER_ACCEPTED: "offer.accept",
-    Status.PLACED: "placement.record",
+    Status.PLACED: "placement.admit",
     Status.WITHDRAWN: "referral.withdraw",
     Status.CLOSED_NOT_PLACED: "referral.close",
 }
@@ -56,6 +57,12 @@ REASONS_FOR_STATUS: dict[str, frozenset[str]] = {
     Status.CLOSED_NOT_PLACED: frozenset(ClosureDestination.values),
 }
 SERVICE_LABEL = "The service"
+# Events that only the calling service can address rightly: sending to homes
+# (referral_share_with_homes knows the new homes), an accepted offer and an
+# admission (matching knows the chosen home).
+PUBLISHED_BY_CALLER = frozenset(
+    {EventKind.REFERRAL_SENT_TO_HOME, EventKind.OFFER_ACCEPTED, EventKind.PLACEMENT_ADMITTED}
+)
 
 
 def actor_of(user: Any) -> str | None:
@@ -65,7 +72,25 @@ def actor_of(user: Any) -> str | None:
         return Actor.UNIT
     if principal.has_role(Role.REFERRER):
         return Actor.REFERRER
+    if principal.has_role(Role.HOME_MANAGER):
+        return Actor.HOME
     return None
+
+
+def referral_moves_for(user: Any, referral: Referral) -> list[str]:
+    """The statuses ``user`` may move ``referral`` to now: the workflow table and the policy.
+
+    Pages offer exactly these moves, so a button is never shown for a move
+    ``referral_transition`` would refuse.
+    """
+    actor = actor_of(user)
+    if actor is None:
+        return []
+    return [
+        to
+        for to in transitions_from(referral.status, actor)
+        if to in ACTION_FOR_STATUS and user_can(user, ACTION_FOR_STATUS[to], referral)
+    ]
 
 
 def _label(user: Any) -> str:
@@ -259,7 +284,7 @@ def referral_transition(
     if problem:
         if current.status != referral.status:
             raise ConflictError(_MOVED_MESSAGE)
-        raise ServiceError(problem, field="reason" if "Select" in problem else None)
+        raise ServiceError(problem.message, field=problem.field)
     now = clock.now()
     updates = _stamps_for(current, to, now)
     updates.update(status=to, modified_at=now, modified_by=by, version=F("version") + 1)
@@ -289,8 +314,14 @@ def referral_transition(
         detail={"from": current.status, "to": to, "reason": reason},
     )
     kind = EVENT_FOR_STATUS.get(to)
-    # Sending to homes is published by referral_share_with_homes, which knows the homes.
-    if kind is not None and kind != EventKind.REFERRAL_SENT_TO_HOME:
+    if to in (Status.WITHDRAWN, Status.CLOSED_NOT_PLACED):
+        referral_closed_to_homes_publish(
+            moved,
+            by=by,
+            at=now,
+            home_organisation_ids=moved.shares.values_list("home_organisation_id", flat=True),
+        )
+    elif kind is not None and kind not in PUBLISHED_BY_CALLER:
         event_publish(
             DomainEvent(
                 kind=kind,
@@ -321,6 +352,29 @@ def referral_transition(
             )
         )
     return moved
+
+
+def referral_closed_to_homes_publish(
+    referral: Referral, *, by: Any, at: dt.datetime, home_organisation_ids: Iterable[int]
+) -> None:
+    """Tell each of these homes, once ever, that the referral is closed to it.
+
+    One event per home, keyed by referral and home: the outbox writes one row
+    per event key and person, so a home already told (when another home's
+    offer was accepted) is not told again when the referral later ends.
+    """
+    for organisation_id in sorted(set(home_organisation_ids)):
+        event_publish(
+            DomainEvent(
+                kind=EventKind.REFERRAL_CLOSED,
+                key=f"referral:{referral.pk}:closed_to:{organisation_id}",
+                occurred_at=at,
+                actor_id=getattr(by, "pk", None),
+                referral_id=referral.pk,
+                local_authority_organisation_id=referral.local_authority.organisation_id,
+                home_organisation_ids=(organisation_id,),
+            )
+        )
 
 
 _MOVED_MESSAGE = (

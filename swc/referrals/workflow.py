@@ -7,6 +7,8 @@ docs/workflow.md explains the same table in prose.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 
 from swc.core.events import EventKind
@@ -26,13 +28,14 @@ class Status(models.TextChoices):
 
 
 class Actor(models.TextChoices):
-    """Who makes a move: the referring authority or the coordination unit."""
+    """Who makes a move: the referring authority, the coordination unit or a secure home."""
 
     REFERRER = "referrer", "Referring authority"
     UNIT = "unit", "Coordination unit"
+    HOME = "home", "Secure home"
 
 
-R, U = Actor.REFERRER, Actor.UNIT
+R, U, H = Actor.REFERRER, Actor.UNIT, Actor.HOME
 BOTH = frozenset({R, U})
 
 TERMINAL: frozenset[str] = frozenset({Status.PLACED, Status.WITHDRAWN, Status.CLOSED_NOT_PLACED})
@@ -65,7 +68,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (Status.WITH_HOMES, Status.SHORTLISTED): frozenset({U}),
     (Status.WITH_HOMES, Status.OFFER_ACCEPTED): BOTH,
     (Status.OFFER_ACCEPTED, Status.WITH_HOMES): frozenset({U}),
-    (Status.OFFER_ACCEPTED, Status.PLACED): frozenset({U}),
+    # The child arrives: the home records it, or the unit for it.
+    (Status.OFFER_ACCEPTED, Status.PLACED): frozenset({U, H}),
     **{(status, Status.WITHDRAWN): BOTH for status in OPEN},
     **{(status, Status.CLOSED_NOT_PLACED): frozenset({U}) for status in OPEN},
 }
@@ -78,7 +82,7 @@ EVENT_FOR_STATUS: dict[str, str] = {
     Status.SHORTLISTED: EventKind.REFERRAL_LIST_PROVIDED,
     Status.WITH_HOMES: EventKind.REFERRAL_SENT_TO_HOME,
     Status.OFFER_ACCEPTED: EventKind.OFFER_ACCEPTED,
-    Status.PLACED: EventKind.REFERRAL_CLOSED,
+    Status.PLACED: EventKind.PLACEMENT_ADMITTED,
     Status.WITHDRAWN: EventKind.REFERRAL_CLOSED,
     Status.CLOSED_NOT_PLACED: EventKind.REFERRAL_CLOSED,
 }
@@ -94,23 +98,36 @@ def transitions_from(current: str, actor: str) -> list[str]:
     return [to for to in Status.values if transition_allowed(current, to, actor)]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a move is refused, in words, and the form field the person must change (if any)."""
+
+    message: str
+    field: str | None = None
+
+
 def transition_problem(
     current: str, to: str, actor: str, *, reason: str = "", reasons_allowed: frozenset[str]
-) -> str | None:
-    """Why this move is refused, in words for the person making it; None when it is allowed.
+) -> Refusal | None:
+    """Why this move is refused, for the person making it; None when it is allowed.
 
     ``reasons_allowed`` is the set of valid reason codes for ``to`` (withdrawal
     reasons, closure destinations), empty when ``to`` takes no coded reason.
+    A missing or unknown reason is the ``reason`` field's problem; the others
+    belong to no field.
     """
     if (current, to) not in TRANSITIONS:
-        return (
+        return Refusal(
             f"A referral that is {Status(current).label.lower()} cannot be moved to "
             f"{Status(to).label.lower()}"
         )
     if not transition_allowed(current, to, actor):
-        return f"Only the {Actor(next(iter(TRANSITIONS[(current, to)]))).label.lower()} can do that"
+        who = " or ".join(
+            Actor(a).label.lower() for a in Actor.values if a in TRANSITIONS[(current, to)]
+        )
+        return Refusal(f"Only the {who} can do that")
     if reasons_allowed and reason not in reasons_allowed:
         if to == Status.WITHDRAWN:
-            return "Select why the referral is being withdrawn"
-        return "Select where the child went"
+            return Refusal("Select why the referral is being withdrawn", field="reason")
+        return Refusal("Select where the child went", field="reason")
     return None

@@ -249,10 +249,20 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
     la.assert_accessible()
     page.get_by_role("link", name="Offers of a bed from homes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Offers")
-    offer_row = page.locator("tbody tr", has_text="Larkspur Lodge")
-    expect(offer_row).to_contain_text("£7,350.00")
+    offer_card = page.locator(".govuk-summary-card", has_text="Larkspur Lodge")
+    expect(offer_card).to_contain_text("£7,350.00")
     la.assert_accessible()
-    offer_row.get_by_role("button", name="Accept the offer from Larkspur Lodge").click()
+    # Never one click: accepting asks for confirmation on a page of its own.
+    offer_card.get_by_role("button", name="Accept the offer from Larkspur Lodge").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Accept the offer from Larkspur Lodge"
+    )
+    expect(page.locator("main")).to_contain_text(
+        f"You are accepting Larkspur Lodge at £7,350.00 a week from {today.day} {today:%B %Y}."
+    )
+    la.assert_accessible()
+    assert Offer.objects.get().status == OfferStatus.OPEN
+    page.get_by_role("button", name="Accept the offer").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "You have accepted the offer from Larkspur Lodge"
     )
@@ -267,9 +277,11 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
     expect(page.get_by_role("heading", level=1)).to_have_text("Placements")
     unit.assert_accessible()
     page.get_by_role("link", name=f"Record admission for {reference}").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Record admission")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the admission")
     unit.assert_accessible()
-    page.get_by_role("button", name="Record admission").click()
+    # Midnight today is never in the future, whenever the test runs.
+    page.get_by_label("Time the child arrived").fill("00:00")
+    page.get_by_role("button", name="Record the admission").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "The admission to Larkspur Lodge has been recorded"
     )

@@ -27,7 +27,7 @@ from swc.matching.models import (
     Placement,
     ResponseKind,
 )
-from swc.organisations.policy import principal_for
+from swc.organisations.policy import user_can
 from swc.referrals import selectors as referral_selectors
 from swc.referrals.models import Referral
 
@@ -141,7 +141,14 @@ class HomeResponseInputSerializer(StrictSerializer):
         choices=DeclineReason.choices, required=False, allow_blank=True, default=""
     )
     detail = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    by_phone = serializers.BooleanField(required=False, default=False)
+    conditions = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", help_text="An offer's"
+    )
+    by_phone = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Ignored: an answer recorded by the unit for a home is by phone",
+    )
 
 
 class HomeResponsesView(ApiView):
@@ -166,16 +173,16 @@ class HomeResponsesView(ApiView):
         data = HomeResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if principal_for(request.user).is_unit:
-            home = SecureHome.objects.filter(pk=values.get("home_id") or 0).first()
-        else:
-            home = selectors.home_of_manager(request.user)
-        if home is None:
-            raise serializers.ValidationError({"home_id": ["Name the home that answered."]})
+        # The service decides which home may answer and whether it was by phone.
+        home = None
+        if values.get("home_id"):
+            home = SecureHome.objects.filter(pk=values["home_id"]).first()
+            if home is None:
+                raise serializers.ValidationError({"home_id": ["No such home."]})
         vacancy = None
         if values.get("vacancy_id"):
-            vacancy = Vacancy.objects.filter(pk=values["vacancy_id"], home=home).first()
-            if vacancy is None:
+            vacancy = Vacancy.objects.filter(pk=values["vacancy_id"]).first()
+            if vacancy is None or (home is not None and vacancy.home_id != home.pk):
                 raise serializers.ValidationError(
                     {"vacancy_id": ["No such bed on this home's register."]}
                 )
@@ -184,13 +191,71 @@ class HomeResponsesView(ApiView):
             home=home,
             kind=values["kind"],
             by=request.user,
-            by_phone=values["by_phone"],
             vacancy=vacancy,
             available_from=values.get("available_from"),
             decline_reason=values["decline_reason"],
             detail=values["detail"],
+            conditions=values["conditions"],
         )
         return Response(HomeResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+
+
+# --- the list of potential placements, for the authority -------------------------------
+
+
+class ListHomeSerializer(serializers.Serializer):
+    home_id = serializers.IntegerField()
+    name = serializers.CharField()
+    distance_miles = serializers.FloatField(allow_null=True)
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the home could suit, in words"
+    )
+    sent_at = UtcDateTimeField()
+    answer = serializers.ChoiceField(
+        choices=list(selectors.ANSWER_WORDS.items()), help_text="The home's answer so far"
+    )
+    answer_words = serializers.CharField()
+    detail = serializers.CharField(help_text="A decline's reason, or an offer's decision reason")
+    available_from = serializers.DateField(allow_null=True, help_text="An offer's bed date")
+    offer_id = serializers.IntegerField(allow_null=True)
+
+
+class ListExcludedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Empty unless the unit chose to share them"
+    )
+
+
+class ListSendingSerializer(serializers.Serializer):
+    sent_at = UtcDateTimeField()
+    home_ids = serializers.ListField(child=serializers.IntegerField())
+    note = serializers.CharField()
+
+
+class ShortlistSerializer(serializers.Serializer):
+    referral_id = serializers.IntegerField(source="referral.pk")
+    provided_at = UtcDateTimeField(allow_null=True)
+    homes = ListHomeSerializer(many=True)
+    excluded = ListExcludedSerializer(many=True)
+    history = ListSendingSerializer(many=True, source="sendings")
+
+
+class ShortlistView(ApiView):
+    """``/referrals/{id}/list/``: the list of potential placements and each home's live answer.
+
+    For the referring authority and the unit; 404 until a list has been provided.
+    """
+
+    policy_action = "shortlist.view"
+
+    @extend_schema(responses=ShortlistSerializer, tags=["offers"])
+    def get(self, request: Request, pk: str) -> Response:
+        referral = _referral(request, pk, "shortlist.view")
+        shortlist = selectors.shortlist_for(request.user, referral)
+        if shortlist is None:
+            raise Http404
+        return Response(ShortlistSerializer(shortlist).data)
 
 
 # --- offers and placements ---------------------------------------------------------------
@@ -204,6 +269,11 @@ class OfferSerializer(serializers.Serializer):
     available_from = serializers.DateField(source="offer.available_from")
     status = serializers.CharField(source="offer.status")
     status_changed_at = UtcDateTimeField(source="offer.status_changed_at", allow_null=True)
+    status_reason = serializers.CharField(
+        source="offer.status_reason", help_text="Why it was declined or withdrawn"
+    )
+    message = serializers.CharField(source="offer.response.detail")
+    conditions = serializers.CharField(source="offer.response.conditions")
     weekly_price = serializers.DecimalField(
         source="price",
         max_digits=10,
@@ -245,9 +315,47 @@ class OfferAcceptView(ApiView):
         return Response(_offer_row(request, accepted))
 
 
+class OfferReasonInputSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class OfferDeclineView(ApiView):
+    """``/offers/{id}/decline/``: the authority declines this offer, saying why."""
+
+    policy_action = "offer.decline"
+
+    @extend_schema(request=OfferReasonInputSerializer, responses=OfferSerializer, tags=["offers"])
+    def post(self, request: Request, pk: str) -> Response:
+        offer = selectors.offer_get_for(request.user, pk_of(pk), "offer.view")
+        data = OfferReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        declined = services.offer_decline(
+            offer=offer, by=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(_offer_row(request, declined))
+
+
+class OfferWithdrawView(ApiView):
+    """``/offers/{id}/withdraw/``: the home withdraws its offer before it is accepted."""
+
+    policy_action = "offer.withdraw"
+
+    @extend_schema(request=OfferReasonInputSerializer, responses=OfferSerializer, tags=["offers"])
+    def post(self, request: Request, pk: str) -> Response:
+        offer = selectors.offer_get_for(request.user, pk_of(pk), "offer.withdraw")
+        data = OfferReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        withdrawn = services.offer_withdraw(
+            offer=offer, by=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(_offer_row(request, withdrawn))
+
+
 class PlacementSerializer(OutputModelSerializer):
     home_id = serializers.IntegerField()
     referral_id = serializers.IntegerField()
+    admitted_at = UtcDateTimeField(allow_null=True)
+    discharged_at = UtcDateTimeField(allow_null=True)
 
     class Meta:
         model = Placement
@@ -256,7 +364,9 @@ class PlacementSerializer(OutputModelSerializer):
             "referral_id",
             "home_id",
             "admitted_on",
+            "admitted_at",
             "discharged_on",
+            "discharged_at",
             "discharge_reason",
             "discharge_destination",
             "discharge_detail",
@@ -267,23 +377,41 @@ class PlacementSerializer(OutputModelSerializer):
 
 
 class AdmitInputSerializer(StrictSerializer):
-    admitted_on = serializers.DateField()
+    admitted_at = serializers.DateTimeField(
+        required=False, help_text="When the child arrived (preferred)"
+    )
+    admitted_on = serializers.DateField(
+        required=False, help_text="The day the child arrived, when the time is not known"
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("admitted_at") and not attrs.get("admitted_on"):
+            raise serializers.ValidationError(
+                {"admitted_at": ["Give the time the child arrived (or at least the day)."]}
+            )
+        return attrs
 
 
 class OfferAdmitView(ApiView):
-    """``/offers/{id}/admit/``: the child arrived; the accepted offer becomes a placement."""
+    """``/offers/{id}/admit/``: the child arrived; the accepted offer becomes a placement.
 
-    policy_action = "placement.record"
+    The home the offer is from records it, or the unit for it.
+    """
+
+    policy_action = "placement.admit"
 
     @extend_schema(
         request=AdmitInputSerializer, responses={201: PlacementSerializer}, tags=["placements"]
     )
     def post(self, request: Request, pk: str) -> Response:
-        offer = selectors.offer_get_for(request.user, pk_of(pk), "offer.view")
+        offer = selectors.offer_get_for(request.user, pk_of(pk), "placement.admit")
         data = AdmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         placement = services.placement_admit(
-            offer=offer, admitted_on=data.validated_data["admitted_on"], by=request.user
+            offer=offer,
+            admitted_at=data.validated_data.get("admitted_at"),
+            admitted_on=data.validated_data.get("admitted_on"),
+            by=request.user,
         )
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 
@@ -299,7 +427,10 @@ class PlacementsView(ApiView):
 
 
 class DischargeInputSerializer(StrictSerializer):
-    discharged_on = serializers.DateField()
+    discharged_at = serializers.DateTimeField(required=False, help_text="When the child left")
+    discharged_on = serializers.DateField(
+        required=False, help_text="The day the child left, when the time is not known"
+    )
     discharge_reason = serializers.ChoiceField(choices=DischargeReason.choices)
     discharge_destination = serializers.ChoiceField(choices=DischargeDestination.choices)
     discharge_detail = serializers.CharField(
@@ -308,9 +439,9 @@ class DischargeInputSerializer(StrictSerializer):
 
 
 class PlacementDischargeView(ApiView):
-    """``/placements/{id}/discharge/``: date, reason and destination of the child's discharge."""
+    """``/placements/{id}/discharge/``: when, why and where the child went (home or unit)."""
 
-    policy_action = "placement.record"
+    policy_action = "placement.admit"
 
     @extend_schema(
         request=DischargeInputSerializer, responses=PlacementSerializer, tags=["placements"]
@@ -321,14 +452,19 @@ class PlacementDischargeView(ApiView):
             .filter(pk=pk_of(pk))
             .first()
         )
-        if placement is None:
+        if placement is None or not user_can(request.user, "placement.admit", placement):
             raise NotPermitted()
         data = DischargeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        if not values.get("discharged_at") and not values.get("discharged_on"):
+            raise serializers.ValidationError(
+                {"discharged_at": ["Give the time the child left (or at least the day)."]}
+            )
         discharged = services.placement_discharge(
             placement=placement,
-            discharged_on=values["discharged_on"],
+            discharged_at=values.get("discharged_at"),
+            discharged_on=values.get("discharged_on"),
             reason=values["discharge_reason"],
             destination=values["discharge_destination"],
             by=request.user,

@@ -26,6 +26,7 @@ from swc.homes.services import (
     vacancy_add,
     vacancy_fill,
     vacancy_hold,
+    vacancy_hold_for_offer,
     vacancy_release,
     vacancy_withdraw,
 )
@@ -212,7 +213,7 @@ def test_a_referral_holds_at_most_one_bed(home) -> None:
     assert second.status == VacancyStatus.FREE
 
 
-def test_only_the_unit_holds_beds_unless_the_workflow_has_checked(home, manager) -> None:
+def test_only_the_unit_holds_beds_and_an_offer_step_records_who_accepted(home, manager) -> None:
     bed = vacancy_make(home)
     with pytest.raises(NotPermitted):
         vacancy_hold(vacancy=bed, referral_id=1, by=manager)
@@ -220,9 +221,18 @@ def test_only_the_unit_holds_beds_unless_the_workflow_has_checked(home, manager)
         vacancy_hold(vacancy=bed, referral_id=1, by=user_with_role(Role.REFERRER))
     bed.refresh_from_db()
     assert bed.status == VacancyStatus.FREE
-    # by=None: an already-authorised workflow step (an LA accepting an offer).
-    vacancy_hold(vacancy=bed, referral_id=1, by=None)
+    # Nobody skips the check by passing no one.
+    with pytest.raises(NotPermitted):
+        vacancy_hold(vacancy=bed, referral_id=1, by=None)
+    bed.refresh_from_db()
+    assert bed.status == VacancyStatus.FREE
+    # Accepting an offer holds the bed as a step, and the audit names the person.
+    referrer = user_with_role(Role.REFERRER)
+    vacancy_hold_for_offer(vacancy=bed, referral_id=1, by=referrer)
     assert bed.status == VacancyStatus.HELD
+    assert AuditEvent.objects.filter(
+        object_type="homes.vacancy", object_id=str(bed.pk), actor=referrer
+    ).exists()
 
 
 def test_profile_is_kept_by_the_homes_manager_with_a_reasoned_suspension(home, manager) -> None:

@@ -296,7 +296,6 @@ def test_the_unit_records_a_phone_response(coordinator, la) -> None:
         home=home,
         kind="information",
         by=coordinator,
-        by_phone=True,
         detail="What is the current education provision?",
     )
     assert response.by_phone and response.counted and response.recorded_by == coordinator

@@ -190,8 +190,8 @@ def test_withdrawal_records_the_reason_on_the_timeline_and_audit(la, referrer, p
         "High Court made an order",
         NOW,
     )
-    # Closing also invites the authority and the homes to the satisfaction survey.
-    assert [e.kind for e in published] == [EventKind.REFERRAL_CLOSED, EventKind.SURVEY_INVITED]
+    # Sent to no home, nobody is told it is closed; the authority is invited to the survey.
+    assert [e.kind for e in published] == [EventKind.SURVEY_INVITED]
     assert AuditEvent.objects.filter(
         action=AuditAction.CHANGE, object_id=str(referral.pk), detail__to="withdrawn"
     ).exists()

@@ -13,13 +13,14 @@ from swc.referrals.workflow import (
     TERMINAL,
     TRANSITIONS,
     Actor,
+    Refusal,
     Status,
     transition_allowed,
     transition_problem,
     transitions_from,
 )
 
-R, U = Actor.REFERRER, Actor.UNIT
+R, U, H = Actor.REFERRER, Actor.UNIT, Actor.HOME
 S = Status
 
 # The table written out independently, so a change to TRANSITIONS must change this too.
@@ -35,7 +36,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     (S.WITH_HOMES, S.SHORTLISTED): {U},
     (S.WITH_HOMES, S.OFFER_ACCEPTED): {R, U},
     (S.OFFER_ACCEPTED, S.WITH_HOMES): {U},
-    (S.OFFER_ACCEPTED, S.PLACED): {U},
+    (S.OFFER_ACCEPTED, S.PLACED): {U, H},
 }
 for _open in (
     S.SUBMITTED,
@@ -86,19 +87,22 @@ def test_open_statuses_can_all_be_withdrawn_or_closed() -> None:
         assert not transition_allowed(status, S.CLOSED_NOT_PLACED, R)
 
 
-def test_a_forbidden_move_says_why_in_words() -> None:
-    assert transition_problem(S.DRAFT, S.PLACED, U, reasons_allowed=frozenset()) == (
+def test_a_forbidden_move_says_why_in_words_and_names_the_field_to_change() -> None:
+    assert transition_problem(S.DRAFT, S.PLACED, U, reasons_allowed=frozenset()) == Refusal(
         "A referral that is draft cannot be moved to placed"
     )
     assert transition_problem(S.COMPLETE, S.SHORTLISTED, R, reasons_allowed=frozenset()) == (
-        "Only the coordination unit can do that"
+        Refusal("Only the coordination unit can do that")
+    )
+    assert transition_problem(S.OFFER_ACCEPTED, S.PLACED, R, reasons_allowed=frozenset()) == (
+        Refusal("Only the coordination unit or secure home can do that")
     )
     assert transition_problem(
         S.COMPLETE, S.WITHDRAWN, R, reason="", reasons_allowed=frozenset({"order_refused"})
-    ) == ("Select why the referral is being withdrawn")
+    ) == Refusal("Select why the referral is being withdrawn", field="reason")
     assert transition_problem(
         S.COMPLETE, S.CLOSED_NOT_PLACED, U, reason="bad", reasons_allowed=frozenset({"home"})
-    ) == ("Select where the child went")
+    ) == Refusal("Select where the child went", field="reason")
 
 
 @given(st.lists(st.tuples(st.sampled_from(Status.values), st.sampled_from(Actor.values))))

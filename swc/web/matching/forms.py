@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 
+from swc.core import clock
 from swc.homes.models import SecureHome, Vacancy
 from swc.matching.models import DeclineReason, DischargeDestination, DischargeReason, ResponseKind
 from swc.web.forms import GovukFormMixin
@@ -31,10 +33,16 @@ class SendForm(GovukFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
-        label="Note about the list (optional)",
+        label="Note for the authority (optional)",
+        help_text="Shown to the authority with the list. Each sending keeps its own note.",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    exclusions_shared = forms.BooleanField(
+        label="Show the authority why the other homes cannot take the child",
+        help_text="Otherwise the authority sees only that they cannot",
+        required=False,
     )
 
     def __init__(self, *args: Any, candidates: list[dict[str, Any]], **kwargs: Any) -> None:
@@ -70,11 +78,19 @@ class ResponseForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    conditions = forms.CharField(
+        label="Conditions of the offer (optional, for an acceptance)",
+        required=False,
+        max_length=2000,
+        help_text="For example, a planning meeting before admission",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     detail = forms.CharField(
-        label="Details or question",
+        label="Message, reason or question",
         required=False,
         max_length=4000,
-        help_text="The reason in words for 'Other', or the question for the authority",
+        help_text="A message with an offer, the reason in words for 'Other', or the question "
+        "for the authority",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -106,12 +122,63 @@ class ResponseForm(GovukFormMixin, forms.Form):
         return home
 
 
-class AdmitForm(GovukFormMixin, forms.Form):
-    admitted_on = DayField(label="Date the child was admitted")
+TIME_HINT = "Use the 24-hour clock, for example 14:30"
 
 
-class DischargeForm(GovukFormMixin, forms.Form):
-    discharged_on = DayField(label="Date the child left")
+class TimeOfDayField(forms.TimeField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%H%M"])
+        kwargs.setdefault("help_text", TIME_HINT)
+        kwargs.setdefault(
+            "widget",
+            forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
+        )
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "invalid", "Enter the time in hours and minutes, like 14:30"
+        )
+        super().__init__(**kwargs)
+
+
+class _MomentForm(GovukFormMixin, forms.Form):
+    """A day and a time of day, in England, made one aware moment."""
+
+    day_field = ""
+    time_field = ""
+
+    def moment(self) -> dt.datetime:
+        day = self.cleaned_data[self.day_field]
+        time = self.cleaned_data[self.time_field]
+        return dt.datetime.combine(day, time, tzinfo=clock.LONDON)
+
+
+class AdmitForm(_MomentForm):
+    day_field, time_field = "admitted_on", "admitted_time"
+    admitted_on = DayField(
+        label="Date the child arrived",
+        error_messages={
+            "required": "Enter the date the child arrived",
+            "invalid": "Enter the date the child arrived as day, month and year, like 27 3 2026",
+        },
+    )
+    admitted_time = TimeOfDayField(
+        label="Time the child arrived",
+        error_messages={"required": "Enter the time the child arrived"},
+    )
+
+
+class DischargeForm(_MomentForm):
+    day_field, time_field = "discharged_on", "discharged_time"
+    discharged_on = DayField(
+        label="Date the child left",
+        error_messages={
+            "required": "Enter the date the child left",
+            "invalid": "Enter the date the child left as day, month and year, like 27 3 2026",
+        },
+    )
+    discharged_time = TimeOfDayField(
+        label="Time the child left", error_messages={"required": "Enter the time the child left"}
+    )
     reason = forms.ChoiceField(
         label="Why the placement ended", choices=DischargeReason.choices, widget=forms.RadioSelect
     )
@@ -119,3 +186,18 @@ class DischargeForm(GovukFormMixin, forms.Form):
         label="Where the child went", choices=DischargeDestination.choices, widget=forms.RadioSelect
     )
     detail = forms.CharField(label="Details (optional)", required=False, max_length=500)
+
+
+class OfferReasonForm(GovukFormMixin, forms.Form):
+    """Why the authority declines an offer, or the home withdraws one."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label

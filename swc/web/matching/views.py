@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from swc.core import clock
 from swc.core.errors import ServiceError
@@ -21,7 +22,7 @@ from swc.referrals.models import Referral
 from swc.referrals.services import referral_view_record
 from swc.referrals.workflow import SEARCHABLE, Status
 
-from .forms import AdmitForm, DischargeForm, ResponseForm, SendForm
+from .forms import AdmitForm, DischargeForm, OfferReasonForm, ResponseForm, SendForm
 
 
 class RefusalForm(forms.Form):
@@ -71,6 +72,7 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
                         home_ids=send_form.home_ids(),
                         every_home_with_bed=action == "send_all",
                         note=send_form.cleaned_data["note"],
+                        exclusions_shared=send_form.cleaned_data["exclusions_shared"],
                     )
                     messages.success(
                         request,
@@ -98,6 +100,7 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
             "responses": selectors.responses_for(request.user, referral),
             "offers": selectors.offers_for(request.user, referral),
             "sent_ids": set(run.selected_home_ids) if run else set(),
+            "shortlist": selectors.shortlist_for(request.user, referral),
             "child": selectors.child_profile_of(referral),
             "need_labels": [need_label(code) for code in sorted(referral.needs or ())],
         },
@@ -109,51 +112,59 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("home_response.record")
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """A home's page for a referral: the answer form while an answer is due, else what is next.
+
+    The unit uses the same page to record an answer taken by phone, for any
+    home the referral was sent to.
+    """
     referral = Referral.objects.select_related("local_authority").filter(pk=pk).first()
     if referral is None or not user_can(request.user, "home_response.record", referral):
         raise Http404
-    principal = principal_for(request.user)
     shared = SecureHome.objects.filter(
         organisation_id__in=referral.shares.values_list("home_organisation_id", flat=True)
     )
-    fixed_home: SecureHome | None = None
-    if not principal.is_unit:
-        fixed_home = selectors.home_of_manager(request.user)
-        if fixed_home is None or not shared.filter(pk=fixed_home.pk).exists():
-            raise Http404
-        homes = shared.filter(pk=fixed_home.pk)
-    else:
-        homes = shared
+    homes = [h for h in shared if user_can(request.user, "home_response.answer_for", h)]
+    if not homes:
+        raise Http404
+    # A home manager answers for their own home; the unit chooses the home on the form.
+    own = [h for h in homes if h.organisation_id == principal_for(request.user).organisation_id]
+    fixed_home = own[0] if own else None
+    stage = selectors.home_stage_for(request.user, referral, fixed_home) if fixed_home else None
     vacancies = (
         Vacancy.objects.filter(home__in=homes, status=VacancyStatus.FREE)
         .select_related("home")
         .order_by("home__name", "available_from", "id")
     )
+    home_choices = SecureHome.objects.filter(pk__in=[h.pk for h in homes])
     form = ResponseForm(
-        request.POST or None, homes=homes, vacancies=vacancies, fixed_home=fixed_home
+        request.POST or None, homes=home_choices, vacancies=vacancies, fixed_home=fixed_home
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.home_response_record(
-                referral=referral,
-                home=form.responding_home(),
-                kind=data["kind"],
-                by=request.user,
-                by_phone=principal.is_unit,
-                vacancy=data.get("vacancy"),
-                available_from=data.get("available_from"),
-                decline_reason=data.get("decline_reason") or "",
-                detail=data.get("detail") or "",
-            )
-        except ServiceError as error:
-            _error_show(form, error)
-        else:
-            messages.success(request, "The answer has been recorded")
-            if principal.is_unit:
-                return redirect("matching:match", pk=referral.pk)
-            return redirect("matching:respond", pk=referral.pk)
-    responses = selectors.responses_for(request.user, referral)
+    may_answer = stage is None or stage.may_answer
+    if request.method == "POST":
+        if not may_answer:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.home_response_record(
+                    referral=referral,
+                    home=form.responding_home(),
+                    kind=data["kind"],
+                    by=request.user,
+                    vacancy=data.get("vacancy"),
+                    available_from=data.get("available_from"),
+                    decline_reason=data.get("decline_reason") or "",
+                    detail=data.get("detail") or "",
+                    conditions=data.get("conditions") or "",
+                )
+            except ServiceError as error:
+                _error_show(form, error)
+            else:
+                messages.success(request, "The answer has been recorded")
+                if fixed_home is None:
+                    return redirect("matching:match", pk=referral.pk)
+                return redirect("matching:respond", pk=referral.pk)
+    referral_view_record(referral=referral, by=request.user, request=request, what="respond")
     return render(
         request,
         "matching/respond.html",
@@ -161,26 +172,114 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "form": form,
             "fixed_home": fixed_home,
-            "is_unit": principal.is_unit,
-            "responses": responses,
+            "stage": stage,
+            "may_answer": may_answer,
+            "may_withdraw": stage is not None
+            and stage.stage == "offered"
+            and stage.offer is not None
+            and user_can(request.user, "offer.withdraw", stage.offer),
+            "may_admit": stage is not None
+            and stage.stage == "accepted"
+            and stage.offer is not None
+            and user_can(request.user, "placement.admit", stage.offer),
+            "may_discharge": stage is not None
+            and stage.stage == "placed"
+            and stage.placement is not None
+            and user_can(request.user, "placement.admit", stage.placement),
+            "responses": selectors.responses_for(request.user, referral),
         },
     )
 
 
-# --- offers, for the authority ---------------------------------------------------------
+# --- the list and the offers, for the authority ----------------------------------------
+
+
+@requires("shortlist.view")
+def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list of potential placements: homes, distance, why each fits, each home's answer."""
+    referral = _referral_for(request, pk, "shortlist.view")
+    referral_view_record(referral=referral, by=request.user, request=request, what="list")
+    return render(
+        request,
+        "matching/list.html",
+        {
+            "referral": referral,
+            "shortlist": selectors.shortlist_for(request.user, referral),
+            "checked_at": clock.now(),
+            "has_offers": Offer.objects.filter(referral=referral).exists(),
+        },
+    )
+
+
+def _referral_for(request: HttpRequest, pk: int, action: str) -> Referral:
+    referral = (
+        Referral.objects.select_related("local_authority", "placed_home").filter(pk=pk).first()
+    )
+    if referral is None or not user_can(request.user, action, referral):
+        raise Http404
+    return referral
 
 
 @requires("offer.view")
 def offers(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = Referral.objects.select_related("local_authority").filter(pk=pk).first()
-    if referral is None or not user_can(request.user, "referral.view", referral):
-        raise Http404
+    """Each offer with the home's message, bed date, distance, price (where allowed), conditions.
+
+    Accepting and declining each go through a page of their own: never one click.
+    """
+    referral = _referral_for(request, pk, "referral.view")
     rows = selectors.offers_for(request.user, referral)
+    shortlist = (
+        selectors.shortlist_for(request.user, referral)
+        if user_can(request.user, "shortlist.view", referral)
+        else None
+    )
+    deciding = referral.status == Status.WITH_HOMES
+    accepted = next((r.offer for r in rows if r.offer.status == OfferStatus.ACCEPTED), None)
+    referral_view_record(referral=referral, by=request.user, request=request, what="offers")
+    return render(
+        request,
+        "matching/offers.html",
+        {
+            "referral": referral,
+            "rows": [
+                (row, shortlist.home(row.offer.home_id) if shortlist else None) for row in rows
+            ],
+            "shortlist": shortlist,
+            "may_accept": deciding and user_can(request.user, "offer.accept", referral),
+            "may_decline": deciding and user_can(request.user, "offer.decline", referral),
+            "open": OfferStatus.OPEN,
+            "accepted": accepted,
+            "accepted_contact": _home_contact(accepted.home) if accepted else None,
+            "placement": Placement.objects.filter(referral=referral).first(),
+        },
+    )
+
+
+def _home_contact(home: SecureHome) -> dict[str, str]:
+    profile = getattr(home, "profile", None)
+    return {
+        "name": getattr(profile, "contact_name", "") or "",
+        "phone": getattr(profile, "contact_phone", "") or "",
+        "email": getattr(profile, "contact_email", "") or "",
+    }
+
+
+def _offer_for_decision(request: HttpRequest, pk: int, action: str) -> Offer:
+    offer = selectors.offer_get_for(request.user, pk, "offer.view")
+    if not user_can(request.user, action, offer.referral):
+        raise Http404
+    return offer
+
+
+@requires("offer.accept")
+def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page: "You are accepting <home> at £… a week from …"."""
+    offer = _offer_for_decision(request, pk, "offer.accept")
     form: forms.Form | None = None
+    if offer.status != OfferStatus.OPEN or offer.referral.status != Status.WITH_HOMES:
+        messages.error(request, "This offer can no longer be accepted")
+        return redirect("matching:offers", pk=offer.referral_id)
     if request.method == "POST":
-        offer = selectors.offer_get_for(request.user, _int(request.POST.get("offer")), "offer.view")
-        if offer.referral_id != referral.pk or not user_can(request.user, "offer.accept", referral):
-            raise Http404
         try:
             services.offer_accept(offer=offer, by=request.user)
         except ServiceError as error:
@@ -188,27 +287,83 @@ def offers(request: HttpRequest, pk: int) -> HttpResponse:
             _error_show(form, error)
         else:
             messages.success(request, f"You have accepted the offer from {offer.home.name}")
-            return redirect("matching:offers", pk=referral.pk)
-    referral_view_record(referral=referral, by=request.user, request=request, what="offers")
+            return redirect("matching:offers", pk=offer.referral_id)
+    row = next(
+        r for r in selectors.offers_for(request.user, offer.referral) if r.offer.pk == offer.pk
+    )
+    others = [
+        r.offer.home.name
+        for r in selectors.offers_for(request.user, offer.referral)
+        if r.offer.status == OfferStatus.OPEN and r.offer.pk != offer.pk
+    ]
     return render(
         request,
-        "matching/offers.html",
+        "matching/offer_accept.html",
+        {"offer": offer, "price": row.price, "others": others, "form": form},
+    )
+
+
+@requires("offer.decline")
+def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _offer_for_decision(request, pk, "offer.decline")
+    if offer.status != OfferStatus.OPEN:
+        messages.error(request, "This offer is no longer open")
+        return redirect("matching:offers", pk=offer.referral_id)
+    form = OfferReasonForm(
+        request.POST or None, label=f"Why are you declining the offer from {offer.home.name}?"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_decline(offer=offer, by=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            _error_show(form, error)
+        else:
+            messages.success(request, f"You have declined the offer from {offer.home.name}")
+            return redirect("matching:offers", pk=offer.referral_id)
+    return render(
+        request,
+        "matching/offer_reason.html",
         {
-            "referral": referral,
-            "rows": rows,
+            "offer": offer,
             "form": form,
-            "can_accept": user_can(request.user, "offer.accept", referral)
-            and referral.status == Status.WITH_HOMES,
-            "open": OfferStatus.OPEN,
+            "title": f"Decline the offer from {offer.home.name}",
+            "button": "Decline the offer",
+            "explain": "The home and the unit will be told. The other offers stay open.",
+            "cancel_href": reverse("matching:offers", args=[offer.referral_id]),
         },
     )
 
 
-def _int(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        raise Http404 from None
+@requires("offer.withdraw")
+def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get_for(request.user, pk, "offer.withdraw")
+    if offer.status != OfferStatus.OPEN:
+        messages.error(request, "This offer is no longer open")
+        return redirect("matching:respond", pk=offer.referral_id)
+    form = OfferReasonForm(request.POST or None, label="Why is the home withdrawing its offer?")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_withdraw(
+                offer=offer, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            _error_show(form, error)
+        else:
+            messages.success(request, "The offer has been withdrawn")
+            return redirect("matching:respond", pk=offer.referral_id)
+    return render(
+        request,
+        "matching/offer_reason.html",
+        {
+            "offer": offer,
+            "form": form,
+            "title": "Withdraw the offer",
+            "button": "Withdraw the offer",
+            "explain": "The authority and the unit will be told, and the bed stays free on "
+            "your register.",
+            "cancel_href": reverse("matching:respond", args=[offer.referral_id]),
+        },
+    )
 
 
 # --- placements, for the unit ----------------------------------------------------------
@@ -229,29 +384,35 @@ def placements(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("placement.record")
+def _after_placement(request: HttpRequest, referral_id: int) -> HttpResponse:
+    if user_can(request.user, "placement.record"):
+        return redirect("matching:placements")
+    return redirect("matching:respond", pk=referral_id)
+
+
+@requires("placement.admit")
 def admit(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = selectors.offer_get_for(request.user, pk, "placement.record")
+    """The home (or the unit) records the child's arrival, day and time."""
+    offer = selectors.offer_get_for(request.user, pk, "placement.admit")
     form = AdmitForm(request.POST or None, initial={"admitted_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.placement_admit(
-                offer=offer, admitted_on=form.cleaned_data["admitted_on"], by=request.user
-            )
+            services.placement_admit(offer=offer, admitted_at=form.moment(), by=request.user)
         except ServiceError as error:
             _error_show(form, error)
         else:
             messages.success(request, f"The admission to {offer.home.name} has been recorded")
-            return redirect("matching:placements")
+            return _after_placement(request, offer.referral_id)
     return render(request, "matching/admit.html", {"offer": offer, "form": form})
 
 
-@requires("placement.record")
+@requires("placement.admit")
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The home (or the unit) records when the child left, why, and where to."""
     placement = (
         Placement.objects.select_related("home", "referral__local_authority").filter(pk=pk).first()
     )
-    if placement is None or not user_can(request.user, "placement.record", placement):
+    if placement is None or not user_can(request.user, "placement.admit", placement):
         raise Http404
     form = DischargeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -259,7 +420,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.placement_discharge(
                 placement=placement,
-                discharged_on=data["discharged_on"],
+                discharged_at=form.moment(),
                 reason=data["reason"],
                 destination=data["destination"],
                 detail=data["detail"],
@@ -269,7 +430,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
             _error_show(form, error)
         else:
             messages.success(request, "The discharge has been recorded")
-            return redirect("matching:placements")
+            return _after_placement(request, placement.referral_id)
     return render(request, "matching/discharge.html", {"placement": placement, "form": form})
 
 

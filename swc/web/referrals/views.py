@@ -18,6 +18,8 @@ from django.urls import reverse
 
 from swc.core import clock
 from swc.core.errors import ServiceError
+from swc.matching import selectors as matching_selectors
+from swc.matching.models import Placement
 from swc.organisations.access import requires
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import principal_for, user_can
@@ -38,7 +40,7 @@ from swc.referrals.vocabulary import (
     Sex,
     WithdrawalReason,
 )
-from swc.referrals.workflow import EDITABLE, TERMINAL, Status
+from swc.referrals.workflow import EDITABLE, Status
 
 from .forms import (
     SECTION_FORMS,
@@ -296,9 +298,9 @@ def _answers(referral: Referral) -> list[dict[str, Any]]:
 @requires("referral.view")
 def referral_check(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get_for(request.user, pk, "referral.view_identity")
-    may_submit = user_can(request.user, "referral.submit", referral) and referral.status in (
-        Status.DRAFT,
-        Status.INFORMATION_REQUESTED,
+    moves = services.referral_moves_for(request.user, referral)
+    may_submit = Status.SUBMITTED in moves or (
+        referral.status == Status.INFORMATION_REQUESTED and Status.COMPLETE in moves
     )
     form = SubmitForm(initial={"version": referral.version})
     if request.method == "POST":
@@ -344,7 +346,11 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "referrals/detail_home.html",
-            {"view": selectors.referral_home_view(referral), "referral": referral},
+            {
+                "view": selectors.referral_home_view(referral),
+                "referral": referral,
+                "home_stage": _home_stage(request, referral),
+            },
         )
     now = clock.now()
     keep_alive = (
@@ -377,6 +383,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "urgency": urgency,
             "outcome_label": _outcome_label(referral),
             "actions": _actions(request, referral),
+            "placement": Placement.objects.filter(referral=referral).select_related("home").first(),
         },
     )
 
@@ -392,6 +399,16 @@ def referral_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _home_stage(request: HttpRequest, referral: Referral) -> Any:
+    """Where the referral stands for the manager's own home (None for anyone else)."""
+    if not user_can(request.user, "home_response.record", referral):
+        return None
+    home = matching_selectors.home_of_manager(request.user)
+    if home is None or not referral.policy_is_shared_with(home.organisation_id):
+        return None
+    return matching_selectors.home_stage_for(request.user, referral, home)
+
+
 def _information_request(timeline: list[Any]) -> Any:
     """The unit's latest request for information, to show the authority what was asked."""
     for event in reversed(timeline):
@@ -405,41 +422,43 @@ def _outcome_label(referral: Referral) -> str:
     return labels.get(referral.outcome_reason, "")
 
 
+# The moves the referral page offers, each with its page and words. Which of
+# them a person sees comes from the workflow table and the policy
+# (``referral_moves_for``), never from a list of statuses here.
+MOVE_LINKS: tuple[tuple[str, str, str], ...] = (
+    (Status.COMPLETE, "referrals:check", "Send the information"),
+    (Status.INFORMATION_REQUESTED, "referrals:request_information", "Ask for more information"),
+    (Status.WITHDRAWN, "referrals:withdraw", "Withdraw the referral"),
+    (Status.CLOSED_NOT_PLACED, "referrals:close", "Close without a placement"),
+)
+
+
 def _actions(request: HttpRequest, referral: Referral) -> list[tuple[str, str]]:
     user = request.user
+    moves = services.referral_moves_for(user, referral)
     actions = []
     if referral.status in EDITABLE and user_can(user, "referral.edit", referral):
         actions.append(("Change the referral", reverse("referrals:task_list", args=[referral.pk])))
-    if referral.status == Status.INFORMATION_REQUESTED and user_can(
-        user, "referral.submit", referral
-    ):
-        actions.append(("Send the information", reverse("referrals:check", args=[referral.pk])))
     if referral.is_open and user_can(user, "referral.edit", referral):
         actions.append(
             ("Record an update or review", reverse("referrals:update", args=[referral.pk]))
         )
-    if referral.status in (Status.SUBMITTED, Status.COMPLETE) and user_can(
-        user, "referral.request_information", referral
-    ):
-        actions.append(
-            (
-                "Ask for more information",
-                reverse("referrals:request_information", args=[referral.pk]),
-            )
-        )
-    # A draft is the authority's own business: only it may withdraw (discard) one.
-    may_withdraw = user_can(user, "referral.withdraw", referral) and (
-        referral.status != Status.DRAFT or user_can(user, "referral.edit", referral)
-    )
-    if may_withdraw and referral.status not in TERMINAL:
-        actions.append(("Withdraw the referral", reverse("referrals:withdraw", args=[referral.pk])))
-    if referral.is_open and user_can(user, "referral.close", referral):
-        actions.append(
-            ("Close without a placement", reverse("referrals:close", args=[referral.pk]))
-        )
+    for to, name, label in MOVE_LINKS:
+        # Completing is offered only as an answer to a request: a submission completes itself.
+        if to == Status.COMPLETE and referral.status != Status.INFORMATION_REQUESTED:
+            continue
+        if to in moves:
+            actions.append((label, reverse(name, args=[referral.pk])))
     if referral.is_open and user_can(user, "referral.extend", referral):
         actions.append(("Extend the search", reverse("referrals:extend", args=[referral.pk])))
     return actions
+
+
+MOVE_WORDS: dict[str, str] = {
+    Status.WITHDRAWN: "withdrawn",
+    Status.CLOSED_NOT_PLACED: "closed without a placement",
+    Status.INFORMATION_REQUESTED: "sent back for more information",
+}
 
 
 def _move_page(
@@ -454,6 +473,14 @@ def _move_page(
     done: str,
 ) -> HttpResponse:
     referral = selectors.referral_get_for(request.user, pk, action)
+    if to not in services.referral_moves_for(request.user, referral):
+        # Said before anyone types a reason, not after.
+        messages.error(
+            request,
+            f"A referral that is {referral.get_status_display().lower()} cannot be "
+            f"{MOVE_WORDS[to]}",
+        )
+        return redirect("referrals:detail", pk=referral.pk)
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -160,7 +160,13 @@ def test_the_authority_sees_the_price_and_accepts_an_offer(client_for, coordinat
     page = client.get(url)
     assert "£7,321.00" in page.content.decode()
     offer = Offer.objects.get()
-    assert client.post(url, {"offer": str(offer.pk)}).status_code == 302
+    # Accepting is never one click: the offers page links to a confirmation page.
+    confirm = f"/matching/offers/{offer.pk}/accept/"
+    assert confirm in page.content.decode()
+    assert Offer.objects.get().status == OfferStatus.OPEN
+    question = client.get(confirm).content.decode()
+    assert "You are accepting Offering Home at £7,321.00 a week from 10 March 2026." in question
+    assert client.post(confirm).status_code == 302
     offer.refresh_from_db()
     assert offer.status == OfferStatus.ACCEPTED
     assert offer.vacancy.status == VacancyStatus.HELD
@@ -183,16 +189,28 @@ def test_the_unit_records_admission_and_discharge(client_for, coordinator, la) -
     offer_accept(offer=offer, by=coordinator)
     client = client_for(coordinator)
     assert referral.reference in client.get("/matching/placements/").content.decode()
-    bad = client.post(f"/matching/offers/{offer.pk}/admit/", {"admitted_on": "1 4 2026"})
+    admit = f"/matching/offers/{offer.pk}/admit/"
+    bad = client.post(admit, {"admitted_on": "1 4 2026", "admitted_time": "10:00"})
     assert "cannot be in the future" in bad.content.decode()
+    no_time = client.post(admit, {"admitted_on": "9 3 2026"})
+    assert "Enter the time the child arrived" in no_time.content.decode()
+    bad_time = client.post(admit, {"admitted_on": "9 3 2026", "admitted_time": "25:10"})
+    assert "Enter the time in hours and minutes, like 14:30" in bad_time.content.decode()
+    assert not Placement.objects.exists()
     assert (
-        client.post(f"/matching/offers/{offer.pk}/admit/", {"admitted_on": "9 3 2026"}).status_code
-        == 302
+        client.post(admit, {"admitted_on": "9 3 2026", "admitted_time": "21:15"}).status_code == 302
     )
     placement = Placement.objects.get()
+    # 21:15 in London on 9 March (GMT) is 21:15 UTC.
+    assert placement.admitted_at == dt.datetime(2026, 3, 9, 21, 15, tzinfo=dt.UTC)
     response = client.post(
         f"/matching/placements/{placement.pk}/discharge/",
-        {"discharged_on": "10 3 2026", "reason": "order_ended", "destination": "family"},
+        {
+            "discharged_on": "10 3 2026",
+            "discharged_time": "08:00",
+            "reason": "order_ended",
+            "destination": "family",
+        },
     )
     assert response.status_code == 302
     placement.refresh_from_db()
