@@ -37,6 +37,10 @@ class Document(models.Model):
     # Where the bytes are in the documents storage: random, never derived from the upload.
     storage_name = models.CharField(max_length=200, unique=True)
     uploaded_at = models.DateTimeField()
+    # Set once the bytes are safely in storage. The row is written (and committed) first,
+    # so that a worker killed mid-upload leaves a row the sweep can find, never an
+    # orphan file that nothing points to; rows without it are never listed or served.
+    stored_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -46,7 +50,10 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-        indexes = [models.Index(fields=["referral", "uploaded_at"])]
+        indexes = [
+            models.Index(fields=["referral", "uploaded_at"]),
+            models.Index(fields=["stored_at", "uploaded_at"], name="document_unfinished"),
+        ]
 
     def __str__(self) -> str:
         # Never the file's name: it may name the child.

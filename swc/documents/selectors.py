@@ -26,12 +26,14 @@ def document_max_bytes() -> int:
 def documents_for(user: Any, referral: Referral) -> QuerySet[Document]:
     """The referral's documents, oldest first, if ``user`` may see them."""
     require(user, "document.view", referral)
-    return Document.objects.filter(referral=referral).order_by("uploaded_at", "id")
+    return Document.objects.filter(referral=referral, stored_at__isnull=False).order_by(
+        "uploaded_at", "id"
+    )
 
 
 def document_get_for(user: Any, pk: int) -> Document:
     """One document ``user`` may fetch; NotPermitted (a 404) for any other, or none."""
-    document = Document.objects.filter(pk=pk).first()
+    document = Document.objects.filter(pk=pk, stored_at__isnull=False).first()
     if document is None:
         raise NotPermitted()
     document.referral = referral_get_for(user, document.referral_id, "document.view")

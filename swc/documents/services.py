@@ -9,6 +9,7 @@ committed; if that transaction fails, the stored file is removed again.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import uuid
@@ -87,38 +88,51 @@ def document_upload(
     for chunk in upload.chunks():
         digest.update(chunk)
     stream.seek(0)
+    # The row first, committed: if this worker dies after storing the bytes, the sweep
+    # (documents_unfinished_remove) finds the row and deletes the file it names.
+    with transaction.atomic():
+        document = Document.objects.create(
+            referral=referral,
+            kind=kind,
+            name=document_name_clean(upload.name or "", file_type),
+            file_type=file_type.code,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            storage_name=f"referrals/{referral.pk}/{uuid.uuid4().hex}",
+            uploaded_at=clock.now(),
+            uploaded_by=by,
+            uploaded_by_organisation_id=principal_for(by).organisation_id,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=document,
+            detail={
+                "referral_id": referral.pk,
+                "kind": kind,
+                "file_type": file_type.code,
+                "size": upload.size,
+            },
+        )
     storage = documents_storage()
-    stored = storage.save(f"referrals/{referral.pk}/{uuid.uuid4().hex}", File(stream))
     try:
-        with transaction.atomic():
-            document = Document.objects.create(
-                referral=referral,
-                kind=kind,
-                name=document_name_clean(upload.name or "", file_type),
-                file_type=file_type.code,
-                size=upload.size,
-                sha256=digest.hexdigest(),
-                storage_name=stored,
-                uploaded_at=clock.now(),
-                uploaded_by=by,
-                uploaded_by_organisation_id=principal_for(by).organisation_id,
-            )
-            audit_record(
-                actor=by,
-                action=AuditAction.CREATE,
-                obj=document,
-                detail={
-                    "referral_id": referral.pk,
-                    "kind": kind,
-                    "file_type": file_type.code,
-                    "size": upload.size,
-                },
-            )
-    except BaseException:
-        # Nothing half-stored: a file without its row would never be served or erased.
-        storage.delete(stored)
-        raise
+        stored = storage.save(document.storage_name, File(stream))
+        Document.objects.filter(pk=document.pk).update(storage_name=stored, stored_at=clock.now())
+    except Exception:
+        logger.exception("Document %s could not be stored", document.pk)
+        _remove(storage, document)
+        raise ServiceError(
+            "The selected file could not be saved. Try again in a few minutes",
+            field="file",
+            code="storage_unavailable",
+        ) from None
+    document.refresh_from_db()
     return document
+
+
+def _remove(storage: Storage, document: Document) -> None:
+    storage.delete(document.storage_name)
+    Document.objects.filter(pk=document.pk).delete()
 
 
 def _scan(stream: Any, *, referral: Referral, by: Any) -> None:
@@ -176,8 +190,7 @@ def documents_erase(*, referral_ids: Iterable[int]) -> int:
     storage = documents_storage()
     erased: list[int] = []
     for document in Document.objects.filter(referral_id__in=list(referral_ids)).order_by("pk"):
-        storage.delete(document.storage_name)
-        Document.objects.filter(pk=document.pk).delete()
+        _remove(storage, document)
         erased.append(document.pk)
     if erased:
         audit_record(
@@ -188,3 +201,29 @@ def documents_erase(*, referral_ids: Iterable[int]) -> int:
             detail={"document_ids": erased},
         )
     return len(erased)
+
+
+# An upload takes seconds; a row still without its file after this long was abandoned.
+UNFINISHED_AFTER = dt.timedelta(hours=1)
+
+
+def documents_unfinished_remove(now: dt.datetime | None = None) -> int:
+    """Delete uploads a worker abandoned (killed between writing the row and storing the
+    bytes): the file, if any was written, then the row. Run by the retention job."""
+    now = now or clock.now()
+    storage = documents_storage()
+    removed: list[int] = []
+    for document in Document.objects.filter(
+        stored_at__isnull=True, uploaded_at__lt=now - UNFINISHED_AFTER
+    ).order_by("pk"):
+        _remove(storage, document)
+        removed.append(document.pk)
+    if removed:
+        audit_record(
+            actor=None,
+            action=AuditAction.DELETE,
+            object_type="documents.document",
+            object_id="unfinished",
+            detail={"document_ids": removed},
+        )
+    return len(removed)

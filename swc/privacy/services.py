@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from swc.audit.models import AuditAction, AuditEvent
 from swc.audit.services import audit_record
 from swc.core import clock
-from swc.documents.services import documents_erase
+from swc.documents.services import documents_erase, documents_unfinished_remove
 from swc.questions.models import Question
 from swc.referrals.models import Referral, ReferralEvent
 from swc.referrals.workflow import TERMINAL
@@ -77,6 +77,7 @@ def referrals_retention_apply(*, now: dt.datetime | None = None, months: int | N
         .values_list("referral_id", flat=True)
         .distinct()
     )
+    documents_unfinished_remove(now)
     return len(ids)
 
 

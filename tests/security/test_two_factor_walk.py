@@ -182,6 +182,7 @@ def world() -> dict[str, Any]:
             sha256="0" * 64,
             storage_name="referrals/walk",
             uploaded_at=now,
+            stored_at=now,
         ),
     }
 

@@ -12,9 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from swc.audit.models import AuditAction, AuditEvent
 from swc.core.errors import NotPermitted, ServiceError
 from swc.documents.models import Document, DocumentKind
+from swc.documents.selectors import document_get_for, documents_for
 from swc.documents.services import document_download_record, document_open, document_upload
 from swc.privacy.services import referrals_retention_apply
 from swc.questions.services import question_ask
+from swc.questions.tests.conftest import AT
 from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
 
@@ -245,3 +247,41 @@ def test_retention_deletes_documents_and_the_words_of_questions_with_the_referra
     assert question.text == ""
     erased = AuditEvent.objects.get(object_type="documents.document", action=AuditAction.DELETE)
     assert len(erased.detail["document_ids"]) == 2
+
+
+def test_storage_that_fails_leaves_neither_row_nor_file(world, storage, monkeypatch):
+    def broken(name, content, max_length=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(storage, "save", broken)
+    with pytest.raises(ServiceError, match="could not be saved"):
+        document_upload(
+            referral=world["referral"],
+            by=world["referrer"],
+            kind="chronology",
+            upload=upload(samples.PDF),
+        )
+    assert not Document.objects.exists()
+
+
+def test_an_upload_abandoned_by_a_killed_worker_is_swept_after_an_hour(world, storage):
+    """A worker killed after storing the bytes but before marking the row leaves both:
+    nothing lists or serves the document, and the retention job deletes file and row."""
+    from swc.documents.services import documents_unfinished_remove
+
+    document = document_upload(
+        referral=world["referral"],
+        by=world["referrer"],
+        kind="care_plan",
+        upload=upload(samples.PDF),
+    )
+    Document.objects.filter(pk=document.pk).update(stored_at=None)  # the kill, simulated
+    assert list(documents_for(world["referrer"], world["referral"])) == []
+    with pytest.raises(NotPermitted):
+        document_get_for(world["referrer"], document.pk)
+    assert documents_unfinished_remove(AT + dt.timedelta(minutes=59)) == 0
+    assert stored_files(storage) == [document.storage_name]
+    with time_machine.travel(AT + dt.timedelta(hours=2), tick=False):
+        referrals_retention_apply()
+    assert stored_files(storage) == []
+    assert not Document.objects.exists()
