@@ -40,8 +40,8 @@ class SendForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     exclusions_shared = forms.BooleanField(
-        label="Show the authority why the other homes cannot take the child",
-        help_text="Otherwise the authority sees only that they cannot",
+        label="Show the authority why the other homes cannot take the child "
+        "(otherwise it sees only their names)",
         required=False,
     )
 
