@@ -240,7 +240,7 @@ MESSAGE_LINKS = {
     Message.HOME_OFFERED: "matching:offers",
     Message.OFFER_WITHDRAWN: "matching:offers",
     Message.OFFER_ACCEPTED: "matching:respond",
-    Message.OFFER_DECLINED: "matching:respond",
+    Message.OFFER_DECLINED: "matching:offers",
 }
 
 
