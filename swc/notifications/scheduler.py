@@ -20,7 +20,6 @@ from swc.core import clock
 from swc.core.calendar import (
     LONDON,
     is_working_day,
-    nth_working_day_of_month,
     office_hours_between,
     working_days_add,
 )
@@ -35,7 +34,6 @@ REGISTER_DEADLINE = dt.time(10, 0)
 # The unit hears of a home still unconfirmed an hour after the home was reminded.
 REGISTER_ESCALATION = dt.time(11, 0)
 LIST_OVERDUE_AFTER = dt.timedelta(minutes=90)
-RETURN_DUE_WORKING_DAY = 10
 RETURN_REMINDER_WORKING_DAYS = 3
 
 
@@ -107,13 +105,16 @@ def list_overdue_check(now: dt.datetime, report: TickReport) -> None:
 
 def monthly_return_due(today: dt.date) -> tuple[dt.date, str] | None:
     """If the monthly return falls due in exactly 3 working days: (due date, period "YYYY-MM")."""
+    # The due date has one rule, the reporting part's (the 10th working day).
+    from swc.reporting.returns import ReturnMonth, return_due_date
+
     if not is_working_day(today):
         return None
-    due = nth_working_day_of_month(today.year, today.month, RETURN_DUE_WORKING_DAY)
+    period = ReturnMonth(today.year, today.month).previous()
+    due = return_due_date(period)
     if working_days_add(today, RETURN_REMINDER_WORKING_DAYS) != due:
         return None
-    previous = today.replace(day=1) - dt.timedelta(days=1)
-    return due, f"{previous.year}-{previous.month:02d}"
+    return due, str(period)
 
 
 def monthly_return_check(now: dt.datetime, report: TickReport) -> None:

@@ -129,7 +129,12 @@ RULES: dict[str, Mapping[str, Scope]] = {
     "report.view_aggregates": {**UNIT_OPERATIONAL, R.ANALYST: ANY},
     "report.export": {**UNIT_OPERATIONAL, R.ANALYST: ANY},
     "report.sign_off": {R.UNIT_MANAGER: ANY},
-    "survey.answer": {R.REFERRER: OWN, R.HOME_MANAGER: OWN},
+    # Counts of 1 to 5 on screen: only the unit; everything that leaves it is suppressed.
+    "report.view_unsuppressed": UNIT_OPERATIONAL,
+    # Who has signed up and who has not, with reminders: the unit's working list.
+    "sign_up.view": UNIT_OPERATIONAL,
+    # The referring authority (its referral) and the homes it was sent to (shared).
+    "survey.answer": {R.REFERRER: OWN, R.HOME_MANAGER: SHARED},
     # --- audit and data protection ---
     "audit.view": {R.UNIT_MANAGER: ANY},
     "subject_access.export": {R.UNIT_MANAGER: ANY},

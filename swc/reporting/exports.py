@@ -1,114 +1,290 @@
-"""The monthly return as files: an XLSX workbook and tidy CSV.
+"""The monthly return as files: an XLSX workbook laid out as official statistics, and tidy CSV.
 
-Exports always leave the unit, so they are always suppressed. The XLSX has a
-cover sheet (month, due date, version, definitions) and one sheet per table;
-the CSV is tidy: one observation a row, columns documented in docs/data.md.
+Exports always leave the unit, so they are always suppressed (``publication``).
+The workbook follows the GSS guidance on releasing statistics in spreadsheets:
+a cover sheet (title, period, source, coverage, contact, revisions policy, date
+published), a notes sheet with the symbols, one table per sheet with its title in
+A1, numbers stored as numbers and the symbols ``[c]``, ``[z]``, ``[x]`` as text,
+and, for a revised version, the revised figures marked ``[r]`` with a revisions
+sheet. The CSV is tidy: one observation a row, columns documented in docs/data.md.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
-from .selectors import COUNT_TABLES, MEASURES, tables_for
-from .suppression import SUPPRESSED
+from .publication import PublishedReturn, return_published
+from .returns import ReturnMonth
+from .suppression import REVISED, SUPPRESSED, SYMBOLS
 
-CSV_COLUMNS = ("month", "table", "dimension", "category", "measure", "value")
+CSV_COLUMNS = ("month", "table", "dimension", "category", "measure", "value", "revised")
+TITLE = "Secure welfare placements: monthly return to the Department for Education"
+SOURCE = (
+    "Secure Welfare Coordination service: the national unit's records of referrals, homes' "
+    "answers, placements and the homes' daily vacancy registers."
+)
+COVERAGE = (
+    "Referrals from local authorities in England to secure children's homes in England and "
+    "Wales made through the unit. Bed figures cover only the homes that declared their "
+    "register; England's bed figures exclude homes in Wales."
+)
+CONTACT = "Secure Welfare Coordination Unit: secure.welfare@example.gov.uk"
+REVISIONS_POLICY = (
+    "A month's figures are signed off and published as version 1 by the 10th working day of "
+    "the following month. If a figure changes later (a late record, a correction), the month "
+    "is published again as a new version: the figures that changed are marked [r], and the "
+    "Revisions sheet lists them with their previous value. Earlier versions stay available."
+)
 SUPPRESSION_NOTE = (
-    "c = suppressed: counts from 1 to 5 are not shown, nor any figure from which one could "
-    "be worked out. Summary statistics from 1 to 5 values are suppressed too."
+    "[c]: counts from 1 to 5 are not shown, nor any figure from which one could be worked "
+    "out, across every table of the month taken together. Zeros are always shown."
 )
 
 
-def _summary_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
-    waiting, occupancy = figures["waiting"], figures["occupancy"]
-    pct = occupancy["occupancy_percent"]
-    return [
-        ("Children waiting at the end of a day: average", f"{waiting['average']:g}"),
-        ("Children waiting at the end of a day: maximum", _count(waiting["maximum"])),
-        ("Days with no free welfare bed", str(waiting["days_no_free_welfare_bed"])),
-        ("Welfare beds occupied: average a day", f"{occupancy['average_occupied_welfare']:g}"),
-        ("Welfare beds staffed: average a day", f"{occupancy['average_staffed_welfare']:g}"),
-        ("Occupancy of welfare beds (%)", "no data" if pct is None else f"{pct:g}"),
-    ]
+@dataclass(frozen=True)
+class Row:
+    """One printed line of a sheet: its label, its values, whether revised."""
+
+    label: str
+    values: tuple[str, ...]
+    revised: bool = False
 
 
-def _count(value: int) -> str:
-    return SUPPRESSED if 1 <= value <= 5 else str(value)
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    note: str
 
 
-def summary_rows(figures: dict[str, Any], *, suppress: bool) -> list[tuple[str, str]]:
-    """Daily waiting and occupancy: averages are safe to show; a maximum of 1 to 5 is not."""
-    rows = _summary_rows(figures)
-    if not suppress:
-        rows[1] = (rows[1][0], str(figures["waiting"]["maximum"]))
-    return rows
+def _sheets(published: PublishedReturn) -> list[Sheet]:
+    sheets = []
+    for table in published.tables:
+        rows = [Row(label, (value,)) for label, value in table.rows]
+        if table.total:
+            rows.append(Row("Total", (table.total,)))
+        sheets.append(
+            Sheet(table.key, table.title, (table.dimension, "Count"), tuple(rows), table.definition)
+        )
+    sheets.append(
+        Sheet(
+            "measures",
+            "Times, stays and distances: medians and 90th percentiles",
+            ("Measure", "Number of values", "Median", "90th percentile"),
+            tuple(Row(m.title, (m.n, m.median, m.p90)) for m in published.measures),
+            " ".join(f"{m.title}: {m.definition}" for m in published.measures),
+        )
+    )
+    sheets.append(
+        Sheet(
+            "list_two_hours",
+            "Complete referrals given a list of potential placements within two hours",
+            ("Measure", "Within two hours", "Referrals counted", "Percentage"),
+            tuple(Row(label, tuple(values)) for label, *values in published.two_hours),
+            "The KPI (target 85%) is measured from the last completion before the list; the "
+            "measure from the first completion shows what the authority waited. The clock "
+            "stops while the unit waits for information it asked for; a referral withdrawn "
+            "before two hours without a list is not counted.",
+        )
+    )
+    sheets.append(
+        Sheet(
+            "children",
+            "Children referred",
+            ("Figure", "Count"),
+            tuple(Row(label, (value,)) for label, value in published.children),
+            "A child is identified by the authority's own child identifier; a re-referral is "
+            "a referral of a child referred in the 365 days before it.",
+        )
+    )
+    sheets.append(
+        Sheet(
+            "daily",
+            "Children waiting and welfare beds over the month's days",
+            ("Figure", "Value"),
+            tuple(Row(label, (value,)) for label, value in published.daily),
+            "Children waiting: referrals waiting for a bed at the end of each day. Bed figures "
+            "cover only the homes that declared their register, in England and Wales.",
+        )
+    )
+    return sheets
 
 
-def return_xlsx(figures: dict[str, Any], *, version: int | None = None) -> bytes:
-    """The workbook: a cover sheet with definitions and due date, then a sheet per table."""
-    tables, measures = tables_for(figures, suppress=True)
+def _revised(current: list[Sheet], previous: list[Sheet] | None) -> list[Sheet]:
+    """Mark each printed value that differs from the previous version's printed value."""
+    if previous is None:
+        return current
+    before = {(s.key, r.label): r.values for s in previous for r in s.rows}
+    out = []
+    for sheet in current:
+        rows = tuple(
+            Row(r.label, r.values, before.get((sheet.key, r.label), r.values) != r.values)
+            for r in sheet.rows
+        )
+        out.append(Sheet(sheet.key, sheet.title, sheet.headers, rows, sheet.note))
+    return out
+
+
+def _cell_value(text: str) -> int | float | str:
+    """A printed figure as a spreadsheet value: a number as a number, a symbol as text."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+@dataclass(frozen=True)
+class Release:
+    """What the cover says about this file: which version, when published, what changed."""
+
+    version: int | None = None
+    published_on: dt.date | None = None
+    note: str = ""
+    previous: dict[str, Any] | None = None
+
+
+def return_xlsx(figures: dict[str, Any], release: Release | None = None) -> bytes:
+    """The workbook: cover, notes, one table per sheet, and revisions for a new version."""
+    release = release or Release()
+    published = return_published(figures, suppress=True)
+    previous = (
+        _sheets(return_published(release.previous, suppress=True)) if release.previous else None
+    )
+    sheets = _revised(_sheets(published), previous)
+    month = ReturnMonth.parse(figures["month"])
     book = Workbook()
+    bold = Font(bold=True)
     cover = book.active
     assert cover is not None
     cover.title = "Cover"
-    bold = Font(bold=True)
-    cover.append(["Secure welfare coordination: monthly return"])
-    cover["A1"].font = bold
-    cover.append(["Month", figures["month"]])
-    cover.append(["Due to the DfE on", figures["due_on"]])
-    cover.append(["Version", f"signed off, version {version}" if version else "not signed off"])
-    cover.append(["Suppression", SUPPRESSION_NOTE])
+    cover.append([f"{TITLE}, {month.label}"])
+    cover["A1"].font = Font(bold=True, size=14)
+    status = (
+        f"Version {release.version}, signed off"
+        if release.version
+        else "Not signed off: provisional figures, not for publication"
+    )
+    for label, text in (
+        ("Period", f"{month.label} (1 to {month.last_day.day} {month.last_day:%B %Y})"),
+        ("Version", status),
+        (
+            "Date published",
+            release.published_on.strftime("%-d %B %Y") if release.published_on else "Not published",
+        ),
+        ("Due to the Department for Education on", f"{figures['due_on']}"),
+        ("Source", SOURCE),
+        ("Coverage", COVERAGE),
+        ("Contact", CONTACT),
+        ("Revisions policy", REVISIONS_POLICY),
+        ("Disclosure control", SUPPRESSION_NOTE),
+    ):
+        cover.append([label, text])
+        cover.cell(row=cover.max_row, column=1).font = bold
     cover.append([])
-    cover.append(["Sheet", "Definition"])
-    for key, _title, _dim, definition in COUNT_TABLES:
-        cover.append([key[:31], definition])
-    cover.append(["measures", "Medians and 90th percentiles; see below."])
-    for _key, title, definition in MEASURES:
-        cover.append([title, definition])
-    cover.append(["daily", "Children waiting and welfare-bed occupancy over the month's days."])
-    for table in tables:
-        sheet = book.create_sheet(table.key[:31])
-        sheet.append([table.title])
-        sheet["A1"].font = bold
-        sheet.append([table.dimension, "Count"])
-        for label, value in table.rows:
-            sheet.append([label, value])
-        if table.total:
-            sheet.append(["Total", table.total])
-    sheet = book.create_sheet("measures")
-    sheet.append(["Measure", "Number of values", "Median", "90th percentile"])
-    for m in measures:
-        sheet.append([m.title, m.n, m.median, m.p90])
-    sheet = book.create_sheet("daily")
-    sheet.append(["Figure", "Value"])
-    for label, value in summary_rows(figures, suppress=True):
-        sheet.append([label, value])
+    cover.append(["Contents"])
+    cover.cell(row=cover.max_row, column=1).font = bold
+    cover.append(["Sheet", "Table"])
+    cover.append(["Notes", "Symbols and notes"])
+    for sheet in sheets:
+        cover.append([sheet.key[:31], sheet.title])
+    if previous is not None:
+        cover.append(["Revisions", "Figures revised since the previous version"])
+    _widths(cover, (34, 110))
+
+    notes = book.create_sheet("Notes")
+    notes.append(["Symbols and notes"])
+    notes["A1"].font = Font(bold=True, size=14)
+    notes.append(["This worksheet contains one table."])
+    notes.append(["Symbol or note", "Meaning"])
+    for symbol, meaning in SYMBOLS:
+        notes.append([symbol, meaning])
+    for sheet in sheets:
+        notes.append([sheet.key[:31], sheet.note])
+    _widths(notes, (28, 120))
+
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.key[:31])
+        ws.append([sheet.title])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append(["This worksheet contains one table. Symbols are explained on the Notes sheet."])
+        headers = [*sheet.headers] + (["Revised"] if previous is not None else [])
+        ws.append(headers)
+        for k in range(1, len(headers) + 1):
+            ws.cell(row=ws.max_row, column=k).font = bold
+        for row in sheet.rows:
+            line: list[Any] = [row.label, *(_cell_value(v) for v in row.values)]
+            if previous is not None:
+                line.append(REVISED if row.revised else "")
+            ws.append(line)
+        _widths(ws, (48, *([18] * (len(headers) - 1))))
+
+    if previous is not None:
+        revisions = book.create_sheet("Revisions")
+        revisions.append([f"Figures revised in version {release.version}"])
+        revisions["A1"].font = Font(bold=True, size=14)
+        revisions.append([release.note or "No note was given with this version."])
+        revisions.append(["Sheet", "Figure", "Previous version", "This version"])
+        before = {(s.key, r.label): r.values for s in previous for r in s.rows}
+        for sheet in sheets:
+            for row in sheet.rows:
+                if row.revised:
+                    was = before[(sheet.key, row.label)]
+                    revisions.append(
+                        [sheet.key[:31], row.label, ", ".join(was), ", ".join(row.values)]
+                    )
+        _widths(revisions, (28, 48, 18, 18))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def return_csv(figures: dict[str, Any]) -> str:
-    """Tidy CSV: month, table, dimension, category, measure, value (one observation a row)."""
-    tables, measures = tables_for(figures, suppress=True)
+def _widths(sheet: Worksheet, widths: tuple[int, ...]) -> None:
+    for k, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + k)].width = width
+
+
+def return_csv(figures: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
+    """Tidy CSV: month, table, dimension, category, measure, value, revised (one observation
+    a row)."""
+    published = return_published(figures, suppress=True)
+    sheets = _revised(
+        _sheets(published),
+        _sheets(return_published(previous, suppress=True)) if previous else None,
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     month = figures["month"]
-    for table in tables:
-        for label, value in table.rows:
-            writer.writerow([month, table.key, table.dimension, label, "count", value])
-        if table.total:
-            writer.writerow([month, table.key, table.dimension, "Total", "count", table.total])
-    for m in measures:
-        writer.writerow([month, m.key, "", "", "n", m.n])
-        writer.writerow([month, m.key, "", "", "median", m.median])
-        writer.writerow([month, m.key, "", "", "p90", m.p90])
-    for label, value in summary_rows(figures, suppress=True):
-        writer.writerow([month, "daily", "", label, "value", value])
+    for sheet in sheets:
+        measures = sheet.headers[1:]
+        for row in sheet.rows:
+            for measure, value in zip(measures, row.values, strict=True):
+                writer.writerow(
+                    [
+                        month,
+                        sheet.key,
+                        sheet.headers[0],
+                        row.label,
+                        measure,
+                        value,
+                        REVISED if row.revised else "",
+                    ]
+                )
     return out.getvalue()
+
+
+__all__ = ["CSV_COLUMNS", "SUPPRESSED", "Release", "return_csv", "return_xlsx"]

@@ -227,6 +227,31 @@ def target_met(value_percent: float | None, target_percent: float) -> bool | Non
     return value_percent >= target_percent
 
 
+# Reporting starts with the service; far-off years are typing errors, not questions.
+PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR = 2000, 2100
+LONGEST_PERIOD = dt.timedelta(days=5 * 366)
+
+
+def kpi_period_default(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The financial year so far: 1 April (of last year before April) to today."""
+    return dt.date(today.year - (today.month < 4), 4, 1), today
+
+
+def kpi_period_problem(start: dt.date, end: dt.date) -> tuple[str, str] | None:
+    """Why a KPI period is refused, as (field, message); None when it is fine.
+
+    The one rule for the page and the API.
+    """
+    for name, day in (("start", start), ("end", end)):
+        if not PERIOD_FIRST_YEAR <= day.year <= PERIOD_LAST_YEAR:
+            return name, f"Choose a date from {PERIOD_FIRST_YEAR} to {PERIOD_LAST_YEAR}"
+    if end < start:
+        return "end", "The end of the period must be on or after its start"
+    if end - start > LONGEST_PERIOD:
+        return "end", "Choose a period of five years or less"
+    return None
+
+
 def percent_display(value: float | None) -> str:
     """One decimal place, or "no data"."""
     return "no data" if value is None else f"{value:.1f}%"

@@ -12,16 +12,17 @@ to anyone outside the unit or exported (see ``tables_for``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 
 from swc.organisations.models import LocalAuthority, Region
 from swc.organisations.policy import require, user_can
+from swc.referrals.completeness import age_on
 from swc.referrals.models import Referral
 from swc.referrals.vocabulary import (
     ClosureDestination,
@@ -34,112 +35,40 @@ from swc.referrals.vocabulary import (
 from swc.referrals.workflow import Status
 
 from . import kpi
+from .publication import (
+    CHARTED,
+    COUNT_TABLES,
+    MEASURES,
+    MeasureRow,
+    PublishedReturn,
+    ReturnTable,
+    return_published,
+    tables_for,
+    trend_table,
+    two_hours_publication,
+)
 from .returns import LONDON, ReturnMonth, months_span, return_due_date
-from .suppression import SUPPRESSED, SuppressedTable, counts_suppress, table_suppress
+from .suppression import (
+    SUPPRESSED,
+    Publication,
+    SuppressedTable,
+    count_display,
+    publication_suppress,
+)
+
+__all__ = [
+    "CHARTED",
+    "COUNT_TABLES",
+    "MEASURES",
+    "MeasureRow",
+    "PublishedReturn",
+    "ReturnTable",
+    "return_published",
+    "tables_for",
+]
 
 NOT_RECORDED = "Not recorded"
 AGE_BANDS = ("Under 10", "10 to 12", "13 to 14", "15", "16", "17 and over")
-
-# key, title, what a row is, definition (printed on the cover sheet and docs/data.md)
-COUNT_TABLES: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "referrals_by_region",
-        "Referrals received by region",
-        "Region of the referring authority",
-        "Referrals submitted to the unit in the month (submitted_at in the month, London time).",
-    ),
-    (
-        "referrals_by_authority",
-        "Referrals received by authority",
-        "Referring authority",
-        "As above, by the authority that made the referral.",
-    ),
-    (
-        "referrals_by_age_band",
-        "Referrals received by age",
-        "Age on the last day of the month",
-        "As above, by the child's age in whole years on the last day of the month.",
-    ),
-    ("referrals_by_sex", "Referrals received by sex", "Sex", "As above, by the child's sex."),
-    (
-        "referrals_by_ethnicity",
-        "Referrals received by ethnicity",
-        "Ethnicity (SSDA903 code)",
-        "As above, by the child's ethnicity as recorded in the DfE's SSDA903 categories.",
-    ),
-    (
-        "referrals_by_legal_status",
-        "Referrals received by legal position",
-        "Legal position",
-        "As above, by the legal position stated on the referral.",
-    ),
-    (
-        "referrals_by_need",
-        "Needs and risks on referrals received",
-        "Need or risk",
-        "Referrals received that name each need or risk; a referral can name several, so the "
-        "rows add up to more than the referrals.",
-    ),
-    (
-        "outcomes",
-        "Outcomes of referrals closed in the month",
-        "Outcome",
-        "Referrals that reached an outcome in the month (closed_at in the month): placed, "
-        "withdrawn, or closed without a placement.",
-    ),
-    (
-        "withdrawal_reasons",
-        "Reasons referrals were withdrawn",
-        "Reason",
-        "Referrals withdrawn in the month, by reason.",
-    ),
-    (
-        "closure_destinations",
-        "Where children went when closed without a placement",
-        "Destination",
-        "Referrals closed without a secure placement in the month, by the child's destination.",
-    ),
-    (
-        "declines_by_reason",
-        "Homes' declines by reason",
-        "Reason",
-        "Declines recorded from homes in the month (answers after the outcome excluded).",
-    ),
-    (
-        "placements_flow",
-        "Admissions and discharges",
-        "Movement",
-        "Children admitted to, and discharged from, a secure children's home through the unit.",
-    ),
-)
-COUNT_TABLE_KEYS = tuple(t[0] for t in COUNT_TABLES)
-# Counts that are also charted on the HTML page.
-CHARTED = ("referrals_by_region", "referrals_by_age_band", "outcomes", "declines_by_reason")
-
-MEASURES: tuple[tuple[str, str, str], ...] = (
-    (
-        "completion_to_list_hours",
-        "Hours from completion to list",
-        "Referrals whose list of potential placements was provided in the month: elapsed hours "
-        "from the referral being complete to the list.",
-    ),
-    (
-        "completion_to_placement_days",
-        "Days from completion to placement",
-        "Referrals placed in the month: elapsed days from completion to placement.",
-    ),
-    (
-        "length_of_stay_days",
-        "Length of stay (days)",
-        "Children discharged in the month: days from admission to discharge.",
-    ),
-    (
-        "distance_miles",
-        "Distance from home area (miles)",
-        "Children admitted in the month: straight-line distance from the referring authority "
-        "to the home.",
-    ),
-)
 
 
 def _age_band(age: int) -> str:
@@ -154,10 +83,6 @@ def _age_band(age: int) -> str:
     if age == 16:
         return AGE_BANDS[4]
     return AGE_BANDS[5]
-
-
-def _age_on(dob: dt.date, day: dt.date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 def _by(queryset: QuerySet[Any], field: str) -> dict[str, int]:
@@ -187,53 +112,154 @@ def _summary(values: list[float]) -> dict[str, Any]:
     }
 
 
+UASC_LABELS = ("Unaccompanied asylum-seeking child", "Not an unaccompanied asylum-seeking child")
+DISABILITY_LABELS = ("Disability named", "No disability named")
+RECEIVED_TABLES = (
+    "referrals_by_region",
+    "referrals_by_authority",
+    "referrals_by_age_band",
+    "referrals_by_sex",
+    "referrals_by_ethnicity",
+    "referrals_by_legal_status",
+    "referrals_by_uasc",
+    "referrals_by_disability",
+    "referrals_by_need",
+)
+
+
+def received_by_month(first: ReturnMonth, last: ReturnMonth) -> dict[str, dict[str, Any]]:
+    """Referrals received in each month from ``first`` to ``last``, by every breakdown.
+
+    A fixed number of queries whatever the span: each breakdown is one count grouped by
+    month; the child's age at referral (date of birth against the day submitted) and the
+    needs (a JSON list) read the span's own rows, two columns each.
+    """
+    months = months_span(first, last)
+    received = (
+        Referral.objects.filter(submitted_at__gte=first.start(), submitted_at__lt=last.end())
+        .order_by()
+        .annotate(m=TruncMonth("submitted_at", tzinfo=LONDON))
+    )
+
+    def month_of(value: Any) -> str:
+        local = value.astimezone(LONDON) if isinstance(value, dt.datetime) else value
+        return f"{local.year:04d}-{local.month:02d}"
+
+    def grouped(field: str) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {str(m): {} for m in months}
+        for row in received.values("m", field).annotate(n=Count("id")):
+            out[month_of(row["m"])][row[field] or ""] = row["n"]
+        return out
+
+    by_region, by_sex, by_ethnicity, by_legal = (
+        grouped(f) for f in ("local_authority__region", "sex", "ethnicity", "legal_status")
+    )
+    by_authority: dict[str, dict[str, int]] = {str(m): {} for m in months}
+    regions_of: dict[str, str] = {}
+    for row in received.values("m", "local_authority__name", "local_authority__region").annotate(
+        n=Count("id")
+    ):
+        by_authority[month_of(row["m"])][row["local_authority__name"]] = row["n"]
+        regions_of[row["local_authority__name"]] = row["local_authority__region"]
+    by_uasc: dict[str, dict[Any, int]] = {str(m): {} for m in months}
+    for uasc_row in received.values("m", "unaccompanied_asylum_seeking").annotate(n=Count("id")):
+        by_uasc[month_of(uasc_row["m"])][uasc_row["unaccompanied_asylum_seeking"]] = uasc_row["n"]
+    ages: dict[str, dict[str, int]] = {str(m): dict.fromkeys(AGE_BANDS, 0) for m in months}
+    for submitted_at, dob in received.values_list("submitted_at", "date_of_birth"):
+        assert submitted_at is not None  # filtered on it
+        bands = ages[month_of(submitted_at)]
+        if dob is None:
+            bands[NOT_RECORDED] = bands.get(NOT_RECORDED, 0) + 1
+        else:
+            bands[_age_band(age_on(dob, submitted_at.astimezone(LONDON).date()))] += 1
+    needs: dict[str, dict[str, int]] = {str(m): {} for m in months}
+    for submitted_at, codes in received.values_list("submitted_at", "needs"):
+        counted = needs[month_of(submitted_at)]
+        for code in set(codes or []):
+            counted[code] = counted.get(code, 0) + 1
+
+    out: dict[str, dict[str, Any]] = {}
+    for m in months:
+        key = str(m)
+        total = sum(by_region[key].values())
+        uasc = by_uasc[key]
+        disabled = needs[key].get(NeedOrRisk.DISABILITY, 0)
+        out[key] = {
+            "referrals_by_region": {
+                label: by_region[key].get(code, 0) for code, label in Region.choices
+            },
+            "referrals_by_authority": dict(sorted(by_authority[key].items())),
+            "referrals_by_age_band": ages[key],
+            "referrals_by_sex": _labelled(by_sex[key], Sex.choices),
+            "referrals_by_ethnicity": _labelled(
+                by_ethnicity[key], [(c, f"{c} {label}") for c, label in Ethnicity.choices]
+            ),
+            "referrals_by_legal_status": _labelled(by_legal[key], LegalStatus.choices),
+            "referrals_by_uasc": {
+                UASC_LABELS[0]: uasc.get(True, 0),
+                UASC_LABELS[1]: uasc.get(False, 0),
+                **({NOT_RECORDED: uasc[None]} if uasc.get(None) else {}),
+            },
+            "referrals_by_disability": {
+                DISABILITY_LABELS[0]: disabled,
+                DISABILITY_LABELS[1]: total - disabled,
+            },
+            "referrals_by_need": {
+                label: needs[key].get(code, 0) for code, label in NeedOrRisk.choices
+            },
+            "authority_regions": {name: regions_of[name] for name in sorted(by_authority[key])},
+        }
+    return out
+
+
+def children_figures(month: ReturnMonth) -> dict[str, int]:
+    """Distinct children referred in the month, and re-referrals within 12 months.
+
+    A child is the authority's own child identifier (a referral without one is a
+    child of its own). A re-referral is a referral whose child had another referral
+    submitted in the 365 days before it.
+    """
+    received = Referral.objects.filter(
+        submitted_at__gte=month.start(), submitted_at__lt=month.end()
+    ).order_by()
+    earlier = Referral.objects.filter(
+        local_authority_id=OuterRef("local_authority_id"),
+        la_child_identifier=OuterRef("la_child_identifier"),
+        submitted_at__lt=OuterRef("submitted_at"),
+        submitted_at__gte=OuterRef("submitted_at") - dt.timedelta(days=365),
+    ).exclude(la_child_identifier="")
+    counts = received.aggregate(
+        referrals=Count("id"),
+        identified=Count("id", filter=~Q(la_child_identifier="")),
+        re_referred=Count("id", filter=Q(Exists(earlier))),
+    )
+    children = (
+        received.exclude(la_child_identifier="")
+        .values("local_authority_id", "la_child_identifier")
+        .distinct()
+        .count()
+    )
+    return {
+        "distinct_children": children + counts["referrals"] - counts["identified"],
+        "re_referrals_12_months": counts["re_referred"],
+    }
+
+
 def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
     """Every figure of the return for ``month``, as raw (unsuppressed) numbers.
 
     The result is plain JSON: it is what a sign-off freezes.
     """
     start, end = month.start(), month.end()
-    received = Referral.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     closed = Referral.objects.filter(
         closed_at__gte=start,
         closed_at__lt=end,
         submitted_at__isnull=False,
         status__in=[Status.PLACED, Status.WITHDRAWN, Status.CLOSED_NOT_PLACED],
     )
-    counts: dict[str, dict[str, int]] = {}
-    by_region = _by(received, "local_authority__region")
-    counts["referrals_by_region"] = {
-        label: by_region.get(code, 0) for code, label in Region.choices
-    }
-    counts["referrals_by_authority"] = dict(sorted(_by(received, "local_authority__name").items()))
-    ages: dict[str, int] = dict.fromkeys(AGE_BANDS, 0)
-    unknown_age = 0
-    for row in received.order_by().values("date_of_birth").annotate(n=Count("id")):
-        if row["date_of_birth"] is None:
-            unknown_age += row["n"]
-        else:
-            ages[_age_band(_age_on(row["date_of_birth"], month.last_day))] += row["n"]
-    if unknown_age:
-        ages[NOT_RECORDED] = unknown_age
-    counts["referrals_by_age_band"] = ages
-    counts["referrals_by_sex"] = _labelled(_by(received, "sex"), Sex.choices)
-    counts["referrals_by_ethnicity"] = _labelled(
-        _by(received, "ethnicity"), [(c, f"{c} {label}") for c, label in Ethnicity.choices]
-    )
-    counts["referrals_by_legal_status"] = _labelled(
-        _by(received, "legal_status"), LegalStatus.choices
-    )
-    # needs is a JSON list: one conditional count per need, all in one query.
-    need_counts = (
-        received.order_by().aggregate(
-            **{code: Count("id", filter=Q(needs__contains=code)) for code in NeedOrRisk.values}
-        )
-        if _json_contains_supported()
-        else _needs_counted_in_python(received)
-    )
-    counts["referrals_by_need"] = {
-        label: need_counts.get(code, 0) for code, label in NeedOrRisk.choices
-    }
+    received = received_by_month(month, month)[str(month)]
+    authority_regions = received.pop("authority_regions")
+    counts: dict[str, dict[str, int]] = dict(received)
     by_status = _by(closed, "status")
     counts["outcomes"] = {
         "Placed": by_status.get(Status.PLACED, 0),
@@ -292,29 +318,18 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
     )
     measures["distance_miles"] = _summary([distance_miles(*row) for row in admitted])
 
+    two_hours = list_within_two_hours(start, end)
     return {
         "month": str(month),
         "due_on": return_due_date(month).isoformat(),
         "counts": counts,
+        "authority_regions": authority_regions,
+        "children": children_figures(month),
+        "list_two_hours": {k: list(v) for k, v in dataclasses.asdict(two_hours).items()},
         "measures": measures,
         "waiting": waiting_figures(month),
         "occupancy": occupancy_figures(month),
     }
-
-
-def _json_contains_supported() -> bool:
-    from django.db import connection
-
-    return bool(connection.features.supports_json_field_contains)
-
-
-def _needs_counted_in_python(received: QuerySet[Referral]) -> dict[str, int]:
-    # SQLite has no JSON containment: read the month's needs lists (one column).
-    out: dict[str, int] = {}
-    for needs in received.values_list("needs", flat=True):
-        for code in set(needs or []):
-            out[code] = out.get(code, 0) + 1
-    return out
 
 
 def _status_histories(referrals: QuerySet[Referral], until: dt.datetime) -> list[list[Any]]:
@@ -361,92 +376,72 @@ def waiting_figures(month: ReturnMonth) -> dict[str, Any]:
     }
 
 
-def occupancy_daily(month: ReturnMonth) -> dict[dt.date, tuple[int, int, int]]:
-    """(occupied welfare, staffed welfare, free welfare) summed over homes, each day."""
+def occupancy_daily(
+    month: ReturnMonth, *, england_only: bool = False
+) -> dict[dt.date, tuple[int, int, int]]:
+    """(occupied welfare, staffed welfare, free welfare) summed over homes, each day on which
+    some home had declared its register; ``england_only`` leaves out homes in Wales."""
+    from swc.homes.models import Nation, SecureHome
     from swc.homes.selectors import register_series
 
-    series = register_series(month.first_day, month.last_day)
+    homes = SecureHome.objects.exclude(nation=Nation.WALES) if england_only else None
+    series = register_series(month.first_day, month.last_day, homes)
     out: dict[dt.date, tuple[int, int, int]] = {}
-    for day, homes in series.items():
-        if not homes:
+    for day, declared in series.items():
+        if not declared:
             continue
         out[day] = (
-            sum(c.occupied_welfare for c in homes.values()),
-            sum(c.welfare_staffed for c in homes.values()),
-            sum(c.welfare_free for c in homes.values()),
+            sum(c.occupied_welfare for c in declared.values()),
+            sum(c.welfare_staffed for c in declared.values()),
+            sum(c.welfare_free for c in declared.values()),
         )
     return out
 
 
+def _homes_declared(month: ReturnMonth, *, england_only: bool) -> tuple[int, int]:
+    """(homes with a register declaration in force during the month, all homes)."""
+    from swc.homes.models import Nation, RegisterDeclaration, SecureHome
+
+    homes = SecureHome.objects.all()
+    if england_only:
+        homes = homes.exclude(nation=Nation.WALES)
+    declared = (
+        RegisterDeclaration.objects.filter(home__in=homes, declared_on__lte=month.last_day)
+        .values("home_id")
+        .distinct()
+        .count()
+    )
+    return declared, homes.count()
+
+
 def occupancy_figures(month: ReturnMonth) -> dict[str, Any]:
-    """Average welfare beds occupied and staffed per day, and occupancy as a percentage."""
-    daily = occupancy_daily(month)
-    days = len(daily) or 1
-    occupied = sum(v[0] for v in daily.values())
-    staffed = sum(v[1] for v in daily.values())
-    pct = kpi.percent(occupied, staffed)
-    return {
-        "days_with_register": len(daily),
-        "average_occupied_welfare": round(occupied / days, 1),
-        "average_staffed_welfare": round(staffed / days, 1),
-        "occupancy_percent": None if pct is None else round(pct, 1),
-    }
+    """Welfare beds occupied and staffed per day, and occupancy, for the homes that declared
+    their register: in England and Wales, and in England alone (DfE's denominators)."""
+    out: dict[str, Any] = {}
+    for prefix, england_only in (("", False), ("england_", True)):
+        daily = occupancy_daily(month, england_only=england_only)
+        days = len(daily) or 1
+        occupied = sum(v[0] for v in daily.values())
+        staffed = sum(v[1] for v in daily.values())
+        pct = kpi.percent(occupied, staffed)
+        declared, homes = _homes_declared(month, england_only=england_only)
+        out.update(
+            {
+                f"{prefix}days_with_register": len(daily),
+                f"{prefix}average_occupied_welfare": round(occupied / days, 1),
+                f"{prefix}average_staffed_welfare": round(staffed / days, 1),
+                f"{prefix}occupancy_percent": None if pct is None else round(pct, 1),
+                f"{prefix}days_no_free_welfare_bed": sum(
+                    1 for counts in daily.values() if counts[2] == 0
+                ),
+                f"{prefix}homes_declared": declared,
+                f"{prefix}homes": homes,
+            }
+        )
+    return out
 
 
 # --- published tables -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReturnTable:
-    key: str
-    title: str
-    dimension: str
-    definition: str
-    rows: tuple[tuple[str, str], ...]
-    total: str
-
-
-@dataclass(frozen=True)
-class MeasureRow:
-    key: str
-    title: str
-    definition: str
-    n: str
-    median: str
-    p90: str
-
-
-def _measure_shown(summary: dict[str, Any], suppress: bool) -> tuple[str, str, str]:
-    n = summary["n"]
-    if suppress and 1 <= n <= 5:
-        # A median of one to five values could describe one child.
-        return SUPPRESSED, SUPPRESSED, SUPPRESSED
-    none = "no data"
-    median = none if summary["median"] is None else f"{summary['median']:g}"
-    p90 = none if summary["p90"] is None else f"{summary['p90']:g}"
-    return str(n), median, p90
-
-
-def tables_for(
-    figures: dict[str, Any], *, suppress: bool
-) -> tuple[list[ReturnTable], list[MeasureRow]]:
-    """The return's tables, suppressed for anyone outside the unit and for every export."""
-    tables = []
-    for key, title, dimension, definition in COUNT_TABLES:
-        counts = figures["counts"][key]
-        if suppress:
-            shown, total = counts_suppress(counts)
-        else:
-            shown, total = {k: str(v) for k, v in counts.items()}, str(sum(counts.values()))
-        if key == "referrals_by_need":
-            # Rows overlap (several needs per referral): there is no meaningful total.
-            total = ""
-        tables.append(ReturnTable(key, title, dimension, definition, tuple(shown.items()), total))
-    measures = [
-        MeasureRow(key, title, definition, *_measure_shown(figures["measures"][key], suppress))
-        for key, title, definition in MEASURES
-    ]
-    return tables, measures
 
 
 def return_figures_for(user: Any, month: ReturnMonth) -> dict[str, Any]:
@@ -456,10 +451,8 @@ def return_figures_for(user: Any, month: ReturnMonth) -> dict[str, Any]:
 
 
 def return_is_suppressed_for(user: Any) -> bool:
-    """Only the unit sees unsuppressed counts on screen."""
-    from swc.organisations.policy import principal_for
-
-    return not principal_for(user).is_unit
+    """Only the unit sees unsuppressed counts on screen (the policy's ``report.view_unsuppressed``)."""
+    return not user_can(user, "report.view_unsuppressed")
 
 
 def return_versions(month: ReturnMonth) -> list[Any]:
@@ -469,61 +462,47 @@ def return_versions(month: ReturnMonth) -> list[Any]:
     return list(MonthlyReturnVersion.objects.filter(month=str(month)).order_by("-version"))
 
 
+def return_version_before(month: ReturnMonth, version: int | None) -> Any:
+    """The signed-off version a download is compared with to mark revisions: the one before
+    ``version``, or for the live figures the latest signed off (None if there is none)."""
+    from .models import MonthlyReturnVersion
+
+    versions = MonthlyReturnVersion.objects.filter(month=str(month))
+    if version is not None:
+        versions = versions.filter(version__lt=version)
+    return versions.order_by("-version").first()
+
+
 # --- volume and trend -----------------------------------------------------------
 
 
 def referral_trend(
     first: ReturnMonth, last: ReturnMonth, *, by: str = "region"
 ) -> tuple[list[str], dict[str, list[int]]]:
-    """Referrals received per month from ``first`` to ``last`` by region or authority.
+    """Referrals received per month from ``first`` to ``last`` by region or authority (raw).
 
-    One query: a conditional count per month, grouped by the region or authority.
+    Rows with no referral in the span are left out.
     """
     months = months_span(first, last)
-    field = "local_authority__region" if by == "region" else "local_authority__name"
-    aggregates = {
-        f"m{m.year}{m.month:02d}": Count(
-            "id", filter=Q(submitted_at__gte=m.start(), submitted_at__lt=m.end())
-        )
-        for m in months
-    }
-    rows = (
-        Referral.objects.filter(submitted_at__gte=first.start(), submitted_at__lt=last.end())
-        .order_by()
-        .values(field)
-        .annotate(**aggregates)
-    )
-    series = {
-        (row[field] or NOT_RECORDED): [row[f"m{m.year}{m.month:02d}"] for m in months]
-        for row in rows
-    }
-    return [str(m) for m in months], dict(sorted(series.items()))
+    received = received_by_month(first, last)
+    table = "referrals_by_region" if by == "region" else "referrals_by_authority"
+    names = sorted({n for m in months for n, v in received[str(m)][table].items() if v})
+    series = {n: [received[str(m)][table].get(n, 0) for m in months] for n in names}
+    return [str(m) for m in months], series
 
 
-def trend_table(
-    labels: list[str], series: dict[str, list[int]], *, suppress: bool
+def trend_published(
+    first: ReturnMonth, last: ReturnMonth, *, by: str = "region", suppress: bool
 ) -> SuppressedTable:
-    """The trend as a published table (rows: region or authority; columns: months; with
-    totals), with primary and secondary suppression for anyone outside the unit."""
-    names = list(series)
-    cells = [series[name] for name in names]
-    if suppress:
-        return table_suppress(names, labels, cells)
-    column_totals = [sum(row[k] for row in cells) for k in range(len(labels))]
-    return SuppressedTable(
-        row_labels=tuple(names),
-        column_labels=tuple(labels),
-        cells=tuple(tuple(str(v) for v in row) for row in cells),
-        row_totals=tuple(str(sum(row)) for row in cells),
-        column_totals=tuple(str(v) for v in column_totals),
-        grand_total=str(sum(column_totals)),
-    )
+    """The trend as a published table (``publication.trend_table``): rows are regions or
+    authorities, columns months, each month suppressed as its return is."""
+    return trend_table(received_by_month(first, last), by=by, suppress=suppress)
 
 
-def referral_trend_for(user: Any, first: ReturnMonth, last: ReturnMonth, by: str) -> Any:
-    """The trend series for someone allowed to see aggregates."""
+def trend_for(user: Any, first: ReturnMonth, last: ReturnMonth, by: str) -> SuppressedTable:
+    """The trend for someone allowed to see aggregates, suppressed unless they may see counts."""
     require(user, "report.view_aggregates")
-    return referral_trend(first, last, by=by)
+    return trend_published(first, last, by=by, suppress=return_is_suppressed_for(user))
 
 
 def can_sign_off(user: Any) -> bool:
@@ -567,14 +546,6 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     to 5 are shown as ``c``, and so is a percentage of 1 to 5 referrals.
     """
 
-    def n(value: int) -> str:
-        return SUPPRESSED if suppress and 1 <= value <= 5 else str(value)
-
-    def pct(value: float | None, denominator: int) -> str:
-        if suppress and 1 <= denominator <= 5:
-            return SUPPRESSED
-        return kpi.percent_display(value)
-
     from swc.homes.models import SecureHome
     from swc.matching.models import HomeResponse
 
@@ -601,6 +572,33 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     )
     two_hours = list_within_two_hours(start, end)
     elapsed, denominator = two_hours.last_elapsed
+    # Disclosure control for the dashboard: the referrals and the two-hour counts are
+    # counts of children, decided together by the one suppression module.
+    publication = Publication()
+    publication.add(("kpi", "referrals"), referrals)
+    two_hours_publication(publication, dataclasses.asdict(two_hours))
+    # Survey answers are about a child's referral: protected like the children's counts.
+    # Counts of organisations (sign-ups) and of months (returns) are about no one.
+    satisfied_key, answers_key = ("kpi", "satisfied"), ("kpi", "answers")
+    publication.add(satisfied_key, survey["satisfied"])
+    publication.add(("kpi", "not_satisfied"), survey["n"] - survey["satisfied"], implied=True)
+    publication.add(answers_key, survey["n"], level=1)
+    publication.add_sum(answers_key, [satisfied_key, ("kpi", "not_satisfied")])
+    hidden = publication_suppress(publication) if suppress else frozenset()
+
+    def shown(key: tuple[str, ...]) -> str:
+        return count_display(publication.cells[key], key in hidden)
+
+    def share(measure: str) -> str:
+        within, of = shown(("two_hours", measure, "within")), shown(("two_hours", measure, "of"))
+        hits, total = getattr(two_hours, measure)
+        value = (
+            SUPPRESSED
+            if SUPPRESSED in (within, of)
+            else kpi.percent_display(kpi.percent(hits, total))
+        )
+        return f"{value} ({within} of {of})"
+
     # Returns due in the period: the first sign-off of each month counts.
     months = [
         m
@@ -625,11 +623,10 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     la_pct = kpi.percent(signed_las, authorities)
     sat_pct = kpi.percent(survey["satisfied"], survey["n"])
     elapsed_pct = kpi.percent(elapsed, denominator)
-
-    def share(counts: tuple[int, int]) -> str:
-        hits, of = counts
-        return f"{pct(kpi.percent(hits, of), of)} ({n(hits)} of {n(of)})"
-
+    within_key, of_key = (
+        ("two_hours", "last_elapsed", "within"),
+        ("two_hours", "last_elapsed", "of"),
+    )
     return [
         kpi.Kpi(
             "referrals",
@@ -637,9 +634,9 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             f"Referrals submitted in the period. The service has taken referrals since "
             f"{SERVICE_START:%-d %B %Y}.",
             f"From {SERVICE_START:%-d %B %Y}",
-            f"{n(referrals)} referrals",
+            f"{shown(('kpi', 'referrals'))} referrals",
             met=referrals > 0 if last >= SERVICE_START else None,
-            numerator=referrals,
+            numerator=None if ("kpi", "referrals") in hidden else referrals,
         ),
         kpi.Kpi(
             "engaged",
@@ -669,23 +666,28 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             "Survey answers received in the period (one per organisation per closed referral) "
             "that were 'satisfied' or 'very satisfied'.",
             f"{kpi.SATISFACTION_TARGET:g}% satisfied or very satisfied",
-            f"{kpi.percent_display(sat_pct)} ({survey['satisfied']} of {survey['n']})",
-            met=kpi.target_met(sat_pct, kpi.SATISFACTION_TARGET),
-            numerator=survey["satisfied"],
-            denominator=survey["n"],
+            f"{SUPPRESSED if hidden & {satisfied_key, answers_key} else kpi.percent_display(sat_pct)}"
+            f" ({shown(satisfied_key)} of {shown(answers_key)})",
+            met=None
+            if hidden & {satisfied_key, answers_key}
+            else kpi.target_met(sat_pct, kpi.SATISFACTION_TARGET),
+            numerator=None if satisfied_key in hidden else survey["satisfied"],
+            denominator=None if answers_key in hidden else survey["n"],
         ),
         kpi.Kpi(
             "list_two_hours",
             "Complete referrals with a list within two hours",
             f"{kpi.DEFINITION_LIST_ELAPSED} {kpi.DEFINITION_LIST_OFFICE}",
             f"{kpi.LIST_TARGET:g}%",
-            f"From the last completion: {share(two_hours.last_elapsed)} in elapsed time, "
-            f"{share(two_hours.last_office)} in office hours. From the first completion: "
-            f"{share(two_hours.first_elapsed)} in elapsed time, "
-            f"{share(two_hours.first_office)} in office hours",
-            met=kpi.target_met(elapsed_pct, kpi.LIST_TARGET),
-            numerator=elapsed,
-            denominator=denominator,
+            f"From the last completion: {share('last_elapsed')} in elapsed time, "
+            f"{share('last_office')} in office hours. From the first completion: "
+            f"{share('first_elapsed')} in elapsed time, "
+            f"{share('first_office')} in office hours",
+            met=None
+            if hidden & {within_key, of_key}
+            else kpi.target_met(elapsed_pct, kpi.LIST_TARGET),
+            numerator=None if within_key in hidden else elapsed,
+            denominator=None if of_key in hidden else denominator,
         ),
         kpi.Kpi(
             "returns_on_time",
@@ -714,6 +716,13 @@ def kpi_dashboard_for(user: Any, first: dt.date, last: dt.date) -> list[kpi.Kpi]
     """The KPI dashboard for someone allowed to see aggregates."""
     require(user, "report.view_aggregates")
     return kpi_dashboard(first, last, suppress=return_is_suppressed_for(user))
+
+
+def sign_ups_for(user: Any) -> tuple[list[Any], list[Any]] | None:
+    """Who has signed up and who has not, for those who keep the list (the unit); else None."""
+    if not user_can(user, "sign_up.view"):
+        return None
+    return sign_ups(), not_signed_up()
 
 
 def sign_ups() -> list[Any]:

@@ -16,7 +16,7 @@ from swc.core.calendar import LONDON
 from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
 from swc.organisations.models import OrganisationKind
-from swc.organisations.policy import principal_for, require
+from swc.organisations.policy import principal_for, require, user_can
 
 from .kpi import SATISFACTION_CHOICES
 from .models import (
@@ -221,14 +221,9 @@ def survey_submit(*, user: Any, referral: Any, overall: str, comment: str = "") 
     from swc.referrals.workflow import TERMINAL
 
     require(user, "survey.answer")
-    principal = principal_for(user)
-    org_id = principal.organisation_id
-    if org_id is None:
-        raise ServiceError("You are not a member of an organisation.")
-    involved = org_id == referral.local_authority.organisation_id or referral.policy_is_shared_with(
-        org_id
-    )
-    if not involved:
+    # The policy decides who was involved: the referring authority, or a home it was sent to.
+    org_id = principal_for(user).organisation_id
+    if org_id is None or not user_can(user, "survey.answer", referral):
         raise ServiceError("Only the authority and the homes involved can answer this survey.")
     if referral.status not in TERMINAL:
         raise ServiceError("The survey opens when the referral has closed.")

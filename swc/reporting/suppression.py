@@ -1,28 +1,73 @@
-"""Statistical disclosure control for every figure that leaves the unit.
+"""Statistical disclosure control for everything published for a period: the one place.
 
-Pure functions, no ORM. The rule (docs/data.md, "Suppression"):
+Pure functions, no ORM. Every figure that leaves the unit (the return's tables,
+its measures and daily figures, the KPIs, the trend, the API, the XLSX and CSV)
+is a *cell* of a ``Publication``: a count with a key. What is published
+together is linked by *sums*: a table's total is the sum of its rows, a region
+the sum of its authorities, the withdrawn referrals the sum of the withdrawal
+reasons, a KPI's denominator the sum of its hits and (unpublished) misses. The
+trend by month is built from each month's own cells, so it hides exactly what
+the month's return hides.
 
-* *Primary suppression*: a count from 1 to 5 is shown as ``c``. Zero is shown:
-  "no child" discloses nothing about a child.
-* *Secondary suppression*: a table is published with its row totals, column
-  totals and grand total. Each row and each column (totals included) is a sum,
-  so a line with exactly one hidden entry gives it away by subtraction. While
-  any line has exactly one hidden entry, the smallest other visible entry of
-  that line is hidden too (a non-zero one first, then a zero), row by row and
-  column by column until nothing changes.
+``publication_suppress`` decides which cells to hide (docs/data.md,
+"Statistical disclosure control"):
 
-The work is done on the *augmented* grid: the data cells with a column of row
-totals on the right and a row of column totals (and the grand total) below.
+* *Primary*: a count from 1 to 5 is hidden, and so is any cell that is never
+  printed but follows from printed ones (``implied``, such as a KPI's misses).
+* *Secondary*, sum by sum: a sum with exactly one hidden member would give it
+  away, and a sum whose hidden members add up to 1-5 (known from its printed
+  total) gives away a small group. The cheapest printed member is hidden too:
+  a table's inner cells before any total, a total before the national total,
+  and among those the smallest cell big enough to lift the hidden group to 6.
+* *Audit*: the sums are then solved as a linear programme, as an intruder
+  would: for each hidden count of 1 to 5 the smallest and largest value it can
+  take given everything printed. Unless it could be 6 or more (or, for a count
+  never printed, 0), one more cell sharing a sum with it is hidden, and the
+  rules run again.
+
+Zeros are printed and never hidden, so a reader knows a ``[c]`` stands for at
+least one: the audit assumes exactly that, and protection means a hidden count
+could be 6 or more (a count never printed, such as the misses, may also be
+protected by possibly being 0). Sums are decided per connected part of the
+publication, so a cell's fate depends only on the figures it is linked to (the
+trend and the month's return agree).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-SUPPRESSED = "c"
+import numpy as np
+from scipy.optimize import linprog
+
+# GSS / DfE symbols for official statistics.
+SUPPRESSED = "[c]"  # confidential: hidden to protect children
+NOT_APPLICABLE = "[z]"  # not applicable: the figure cannot exist
+UNAVAILABLE = "[x]"  # not available: not collected for this period
+REVISED = "[r]"  # revised since the version first published
+SYMBOLS: tuple[tuple[str, str], ...] = (
+    (
+        SUPPRESSED,
+        "Confidential: a count from 1 to 5, or a figure from which one could be "
+        "worked out, is not shown. A hidden figure may be zero.",
+    ),
+    (
+        NOT_APPLICABLE,
+        "Not applicable: the figure cannot exist (for example a median of no values).",
+    ),
+    (UNAVAILABLE, "Not available: the figure was not collected for this period."),
+    (REVISED, "Revised: the figure has changed since the version first published."),
+)
 PRIMARY_MIN = 1
 PRIMARY_MAX = 5
+# A hidden count is protected when an intruder cannot rule out 0, nor 6 or more.
+PROTECTED_LOW = 0
+PROTECTED_HIGH = PRIMARY_MAX + 1
+
+Key = tuple[str, ...]
 
 
 def count_is_disclosive(value: int) -> bool:
@@ -31,55 +76,282 @@ def count_is_disclosive(value: int) -> bool:
 
 
 def count_display(value: int, suppressed: bool) -> str:
-    """How a count is printed: ``c`` when suppressed, the number otherwise."""
+    """How a count is printed: ``[c]`` when suppressed, the number otherwise."""
     return SUPPRESSED if suppressed else str(value)
 
 
-def grid_augment(cells: Sequence[Sequence[int]]) -> list[list[int]]:
-    """The grid with its row totals as a last column and column totals as a last row."""
-    width = len(cells[0]) if cells else 0
-    rows = [[*list(row), sum(row)] for row in cells]
-    totals = [sum(row[j] for row in rows) for j in range(width + 1)]
-    return [*rows, totals]
+@dataclass(frozen=True)
+class Sum:
+    """``total`` = the sum of ``parts``, as a reader of the publication knows."""
+
+    total: Key
+    parts: tuple[Key, ...]
 
 
-def _lines(height: int, width: int) -> list[list[tuple[int, int]]]:
-    rows = [[(i, j) for j in range(width)] for i in range(height)]
-    columns = [[(i, j) for i in range(height)] for j in range(width)]
-    return rows + columns
+@dataclass
+class Publication:
+    """Every count published together for a period, and how they add up.
 
-
-def augmented_suppress(grid: Sequence[Sequence[int]]) -> list[list[bool]]:
-    """Which entries of an augmented grid (totals included) to hide.
-
-    Primary suppression first, then secondary suppression until every row and
-    column has either no hidden entry or at least two.
+    ``level`` ranks how costly a cell is to hide: 0 an inner cell, 1 a table's
+    or a region's total, 2 a national total. ``implied`` cells are never printed
+    but follow from printed ones; they are protected like any other.
     """
-    height = len(grid)
-    width = len(grid[0]) if height else 0
-    hidden = [[count_is_disclosive(grid[i][j]) for j in range(width)] for i in range(height)]
-    lines = _lines(height, width)
+
+    cells: dict[Key, int] = field(default_factory=dict)
+    sums: list[Sum] = field(default_factory=list)
+    level: dict[Key, int] = field(default_factory=dict)
+    implied: set[Key] = field(default_factory=set)
+
+    def add(self, key: Key, value: int, *, level: int = 0, implied: bool = False) -> Key:
+        if key in self.cells and self.cells[key] != value:
+            raise ValueError(f"cell {key} published twice with different values")
+        self.cells[key] = value
+        self.level[key] = max(level, self.level.get(key, 0))
+        if implied:
+            self.implied.add(key)
+        return key
+
+    def add_sum(self, total: Key, parts: Iterable[Key]) -> None:
+        parts = tuple(parts)
+        missing = [k for k in (total, *parts) if k not in self.cells]
+        if missing:
+            raise ValueError(f"sum over unknown cells {missing}")
+        if sum(self.cells[k] for k in parts) != self.cells[total]:
+            raise ValueError(f"{total} is not the sum of its parts")
+        self.sums.append(Sum(total, parts))
+
+
+def publication_suppress(publication: Publication) -> frozenset[Key]:
+    """The cells to hide so that no count of 1 to 5 can be worked out from the publication."""
+    hidden: set[Key] = set()
+    for component in _components(publication):
+        hidden |= _component_suppress(
+            tuple(sorted((k, publication.cells[k]) for k in component)),
+            tuple(s for s in publication.sums if s.total in component),
+            tuple(sorted((k, publication.level.get(k, 0)) for k in component)),
+            frozenset(publication.implied & component),
+        )
+    return frozenset(hidden)
+
+
+def _components(publication: Publication) -> list[set[Key]]:
+    parent: dict[Key, Key] = {k: k for k in publication.cells}
+
+    def find(k: Key) -> Key:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for s in publication.sums:
+        for part in s.parts:
+            parent[find(part)] = find(s.total)
+    groups: dict[Key, set[Key]] = {}
+    for k in publication.cells:
+        groups.setdefault(find(k), set()).add(k)
+    return list(groups.values())
+
+
+@lru_cache(maxsize=4096)
+def _component_suppress(
+    cells_items: tuple[tuple[Key, int], ...],
+    sums: tuple[Sum, ...],
+    level_items: tuple[tuple[Key, int], ...],
+    implied: frozenset[Key],
+) -> frozenset[Key]:
+    # Cached: the trend asks again for the months it has already decided.
+    cells = dict(cells_items)
+    level = dict(level_items)
+    hidden = {k for k, v in cells.items() if count_is_disclosive(v)} | set(implied)
+    if not sums:
+        return frozenset(hidden)
+    while True:
+        _sums_protect(cells, sums, level, hidden, implied)
+        exposed = _exposed(cells, sums, hidden, implied)
+        if not exposed:
+            return frozenset(hidden)
+        if not _widen(exposed[0], cells, sums, level, hidden):
+            return frozenset(hidden)
+
+
+def _floor(key: Key, implied: frozenset[Key]) -> int:
+    """What a reader knows a hidden cell is at least: zeros are printed, so a printed
+    ``[c]`` is at least 1; a cell never printed (implied) may be 0."""
+    return 0 if key in implied else 1
+
+
+def _cost(cells: Mapping[Key, int], level: Mapping[Key, int], needed: int, key: Key) -> tuple:
+    value = cells[key]
+    # Inner cells before totals; then a cell big enough to lift the hidden group to 6;
+    # then the smallest (least information lost).
+    return (level.get(key, 0), value - 1 < needed, value, key)
+
+
+def _candidates(members: Iterable[Key], cells: Mapping[Key, int], hidden: set[Key]) -> list[Key]:
+    # Zeros are printed, never hidden: a hidden zero would protect nothing (the reader
+    # takes [c] as at least 1) and would make [c] mean something else.
+    return [k for k in members if k not in hidden and cells[k] > 0]
+
+
+def _sums_protect(
+    cells: Mapping[Key, int],
+    sums: Sequence[Sum],
+    level: Mapping[Key, int],
+    hidden: set[Key],
+    implied: frozenset[Key],
+) -> None:
     changed = True
     while changed:
         changed = False
-        for line in lines:
-            hidden_here = [pos for pos in line if hidden[pos[0]][pos[1]]]
-            if len(hidden_here) != 1:
+        for s in sums:
+            members = (s.total, *s.parts)
+            hidden_here = [k for k in members if k in hidden]
+            if not hidden_here:
                 continue
-            visible = [pos for pos in line if not hidden[pos[0]][pos[1]]]
+            visible = _candidates(members, cells, hidden)
             if not visible:
                 continue
-            # Smallest non-zero entry first: it costs the reader least, and a
-            # zero is often known anyway; a zero only when nothing else is left.
-            pos = min(visible, key=lambda p: (grid[p[0]][p[1]] == 0, grid[p[0]][p[1]], p))
-            hidden[pos[0]][pos[1]] = True
+            hidden_parts = [k for k in s.parts if k in hidden]
+            group = sum(cells[k] for k in hidden_parts)
+            floor = sum(_floor(k, implied) for k in hidden_parts)
+            # The most a hidden part can be when the total is printed: the group less
+            # what the other hidden parts are known to be at least.
+            room = group - floor + 1
+            small = any(count_is_disclosive(cells[k]) for k in hidden_parts)
+            if len(hidden_here) == 1:
+                needed = PROTECTED_HIGH - (room if s.total not in hidden else 1)
+            elif s.total not in hidden and small and room < PROTECTED_HIGH:
+                needed = PROTECTED_HIGH - room
+            else:
+                continue
+            choice = min(visible, key=lambda k: _cost(cells, level, needed, k))
+            hidden.add(choice)
             changed = True
-    return hidden
+
+
+def _exposed(
+    cells: Mapping[Key, int], sums: Sequence[Sum], hidden: set[Key], implied: frozenset[Key]
+) -> list[Key]:
+    """Hidden counts of 1 to 5 that a reader could pin between 1 and 5."""
+    sensitive = sorted(k for k in hidden if count_is_disclosive(cells[k]))
+    if not sensitive:
+        return []
+    solve = _programme(cells, sums, hidden, implied)
+    # Most hidden cells can be 6 or more at once: one programme that tries to lift every
+    # uncertain cell to 6 clears many together; only the rest are solved one by one.
+    uncertain = sensitive
+    while uncertain:
+        lifted = solve.lift(uncertain)
+        if not lifted:
+            break
+        uncertain = [k for k in uncertain if k not in lifted]
+    exposed = []
+    for k in uncertain:
+        if solve(k, maximise=True) >= PROTECTED_HIGH - 1e-6:
+            continue
+        if _floor(k, implied) > 0 or solve(k, maximise=False) > PROTECTED_LOW + 1e-6:
+            exposed.append(k)
+    return exposed
+
+
+def _programme(
+    cells: Mapping[Key, int], sums: Sequence[Sum], hidden: Iterable[Key], implied: frozenset[Key]
+) -> Any:
+    """A solver for the reader's linear programme: ``solve(cell, maximise)`` gives the
+    largest or smallest value the hidden ``cell`` can take."""
+    variables = sorted(set(hidden))
+    index = {k: i for i, k in enumerate(variables)}
+    rows, rhs = [], []
+    for s in sums:
+        row = np.zeros(len(variables))
+        constant = 0.0
+        for k, sign in ((s.total, -1.0), *((p, 1.0) for p in s.parts)):
+            if k in index:
+                row[index[k]] += sign
+            else:
+                constant += sign * cells[k]
+        if row.any():
+            rows.append(row)
+            rhs.append(-constant)
+    a_eq = np.array(rows) if rows else None
+    b_eq = np.array(rhs) if rows else None
+    bounds = [(_floor(k, implied), None) for k in variables]
+
+    class Solver:
+        def __call__(self, key: Key, *, maximise: bool) -> float:
+            objective = np.zeros(len(variables))
+            objective[index[key]] = -1.0 if maximise else 1.0
+            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if result.status != 0:  # unbounded: no limit on how large it can be
+                return float("inf") if maximise else 0.0
+            return float(-result.fun if maximise else result.fun)
+
+        def lift(self, keys: Sequence[Key]) -> set[Key]:
+            """The cells of ``keys`` that one solution shows can each reach 6: maximise
+            the sum of min(cell, 6) over them (y <= cell, y <= 6)."""
+            n, m = len(variables), len(keys)
+            objective = np.concatenate([np.zeros(n), -np.ones(m)])
+            a_ub = np.zeros((m, n + m))
+            for j, key in enumerate(keys):
+                a_ub[j, index[key]] = -1.0
+                a_ub[j, n + j] = 1.0
+            eq = None if a_eq is None else np.hstack([a_eq, np.zeros((a_eq.shape[0], m))])
+            result = linprog(
+                objective,
+                A_ub=a_ub,
+                b_ub=np.zeros(m),
+                A_eq=eq,
+                b_eq=b_eq,
+                bounds=[*bounds, *([(0, PROTECTED_HIGH)] * m)],
+                method="highs",
+            )
+            if result.status != 0:
+                return set()
+            return {k for j, k in enumerate(keys) if result.x[n + j] >= PROTECTED_HIGH - 1e-6}
+
+    return Solver()
+
+
+def hidden_ranges(
+    cells: Mapping[Key, int],
+    sums: Sequence[Sum],
+    hidden: Iterable[Key],
+    which: Sequence[Key],
+    implied: frozenset[Key] = frozenset(),
+) -> dict[Key, tuple[float, float]]:
+    """The smallest and largest value each of ``which`` can take, to a reader who knows
+    every printed cell and every sum, and that a printed ``[c]`` is at least 1 (a linear
+    programme: a slight over-estimate of what a whole-number search would find)."""
+    solve = _programme(cells, sums, hidden, implied)
+    return {k: (solve(k, maximise=False), solve(k, maximise=True)) for k in which}
+
+
+def _widen(
+    exposed: Key,
+    cells: Mapping[Key, int],
+    sums: Sequence[Sum],
+    level: Mapping[Key, int],
+    hidden: set[Key],
+) -> bool:
+    """Hide one more printed cell sharing a sum with ``exposed`` (else with any hidden cell)."""
+    for pool in (
+        [s for s in sums if exposed in (s.total, *s.parts)],
+        [s for s in sums if hidden & {s.total, *s.parts}],
+        list(sums),
+    ):
+        visible = _candidates({k for s in pool for k in (s.total, *s.parts)}, cells, hidden)
+        if visible:
+            hidden.add(min(visible, key=lambda k: _cost(cells, level, PROTECTED_HIGH, k)))
+            return True
+    return False
+
+
+# --- the old two-way table, for callers that publish a table on its own --------------
 
 
 @dataclass(frozen=True)
 class SuppressedTable:
-    """A two-way table ready to publish: every entry is a number as text, or ``c``."""
+    """A two-way table ready to publish: every entry is a number as text, or ``[c]``."""
 
     row_labels: tuple[str, ...]
     column_labels: tuple[str, ...]
@@ -87,40 +359,3 @@ class SuppressedTable:
     row_totals: tuple[str, ...]
     column_totals: tuple[str, ...]
     grand_total: str
-
-
-def table_suppress(
-    row_labels: Sequence[str], column_labels: Sequence[str], cells: Sequence[Sequence[int]]
-) -> SuppressedTable:
-    """Primary and secondary suppression of a table published with its totals."""
-    if len(cells) != len(row_labels) or any(len(row) != len(column_labels) for row in cells):
-        raise ValueError("cells must have one row per row label and one column per column label")
-    grid = grid_augment(cells) if cells else [[0] * (len(column_labels) + 1)]
-    hidden = augmented_suppress(grid)
-    shown = [
-        [count_display(grid[i][j], hidden[i][j]) for j in range(len(grid[i]))]
-        for i in range(len(grid))
-    ]
-    body = shown[:-1]
-    return SuppressedTable(
-        row_labels=tuple(row_labels),
-        column_labels=tuple(column_labels),
-        cells=tuple(tuple(row[:-1]) for row in body),
-        row_totals=tuple(row[-1] for row in body),
-        column_totals=tuple(shown[-1][:-1]),
-        grand_total=shown[-1][-1],
-    )
-
-
-def counts_suppress(counts: Mapping[str, int]) -> tuple[dict[str, str], str]:
-    """A one-way breakdown and its total: ``({label: shown}, total shown)``.
-
-    The same rule on a single line: a lone hidden count takes the next smallest
-    with it, and a total of 1 to 5 is hidden as well.
-    """
-    labels = list(counts)
-    values = [counts[label] for label in labels]
-    line = [[*values, sum(values)]]
-    hidden = augmented_suppress(line)[0]
-    shown = {label: count_display(values[k], hidden[k]) for k, label in enumerate(labels)}
-    return shown, count_display(line[0][-1], hidden[-1])

@@ -8,7 +8,6 @@ exactly as on the pages.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -18,13 +17,18 @@ from rest_framework.response import Response
 from swc.core import clock
 from swc.core.errors import NotPermitted, ServiceError
 from swc.reporting import selectors
+from swc.reporting.kpi import (
+    PERIOD_FIRST_YEAR,
+    PERIOD_LAST_YEAR,
+    kpi_period_default,
+    kpi_period_problem,
+)
 from swc.reporting.returns import ReturnMonth
 
 from ..base import ApiView, StrictSerializer
 
 # Reporting starts with the service; far-off years are typing errors, not questions.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-LONGEST_PERIOD = dt.timedelta(days=5 * 366)
+FIRST_YEAR, LAST_YEAR = PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR
 
 
 class ReturnTableSerializer(serializers.Serializer):
@@ -34,7 +38,8 @@ class ReturnTableSerializer(serializers.Serializer):
     definition = serializers.CharField()
     rows = serializers.ListField(
         child=serializers.ListField(child=serializers.CharField(allow_blank=True)),
-        help_text='[label, count] pairs; a count is "c" where suppressed',
+        help_text='[label, count] pairs; a count is "[c]" where suppressed (GSS symbols: '
+        '"[z]" not applicable, "[x]" not available)',
     )
     total = serializers.CharField(allow_blank=True)
 
@@ -70,7 +75,8 @@ class MonthlyReturnView(ApiView):
             raise NotPermitted()
         figures = selectors.return_figures_for(request.user, return_month)
         suppress = selectors.return_is_suppressed_for(request.user)
-        tables, measures = selectors.tables_for(figures, suppress=suppress)
+        published = selectors.return_published(figures, suppress=suppress)
+        tables, measures = published.tables, published.measures
         return Response(
             MonthlyReturnSerializer(
                 {
@@ -116,25 +122,14 @@ class KpisView(ApiView):
     def get(self, request: Request) -> Response:
         query = KpiQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        today = clock.today()
-        start = query.validated_data.get("start") or dt.date(today.year - (today.month < 4), 4, 1)
-        end = query.validated_data.get("end") or today
-        for name, day in (("start", start), ("end", end)):
-            if not FIRST_YEAR <= day.year <= LAST_YEAR:
-                raise ServiceError(f"Choose a date from {FIRST_YEAR} to {LAST_YEAR}", field=name)
-        if end < start:
-            raise ServiceError("The end of the period must be on or after its start", field="end")
-        if end - start > LONGEST_PERIOD:
-            raise ServiceError("Choose a period of five years or less", field="end")
-        indicators = selectors.kpi_dashboard_for(request.user, start, end)
-        suppress = selectors.return_is_suppressed_for(request.user)
-        rows = []
-        for indicator in indicators:
-            row = dataclasses.asdict(indicator)
-            if suppress:
-                # Small counts leave the unit only as "c": here, no count at all.
-                for part in ("numerator", "denominator"):
-                    if row[part] is not None and 1 <= row[part] <= 5:
-                        row[part] = None
-            rows.append(row)
+        default_start, default_end = kpi_period_default(clock.today())
+        start = query.validated_data.get("start") or default_start
+        end = query.validated_data.get("end") or default_end
+        problem = kpi_period_problem(start, end)
+        if problem:
+            raise ServiceError(problem[1], field=problem[0])
+        # Disclosure control is the selector's: a hidden count comes back as null.
+        rows = [
+            dataclasses.asdict(k) for k in selectors.kpi_dashboard_for(request.user, start, end)
+        ]
         return Response(KpiReportSerializer({"start": start, "end": end, "indicators": rows}).data)

@@ -178,7 +178,7 @@ def october_build() -> October:
         ),
         status=Status.CLOSED_NOT_PLACED,
         sex=Sex.FEMALE,
-        date_of_birth=dt.date(2013, 12, 1),
+        date_of_birth=dt.date(2013, 10, 20),
         ethnicity=Ethnicity.BCRB,
         legal_status=LegalStatus.REGULATION_10,
         needs=[],

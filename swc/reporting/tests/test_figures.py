@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from swc.reporting.returns import ReturnMonth
-from swc.reporting.selectors import monthly_return_figures, tables_for
+from swc.reporting.selectors import children_figures, monthly_return_figures, tables_for
 
 from .dataset import october_build
 
@@ -16,7 +19,8 @@ OCTOBER = ReturnMonth(2026, 10)
 @pytest.fixture
 def figures() -> dict:
     october_build()
-    return monthly_return_figures(OCTOBER)
+    with time_machine.travel(dt.datetime(2026, 11, 5, 10, tzinfo=dt.UTC), tick=False):
+        return monthly_return_figures(OCTOBER)
 
 
 def test_due_date_is_on_the_return(figures: dict) -> None:
@@ -32,8 +36,9 @@ def test_referrals_received_breakdowns(figures: dict) -> None:
     assert counts["referrals_by_region"]["London"] == 2
     assert sum(counts["referrals_by_region"].values()) == 4
     assert counts["referrals_by_authority"] == {"Synthshire": 2, "Testborough": 2}
-    # Ages on 31 October 2026: r1 born 1 Jan 2011 is 15; r2 born 1 Jun 2010 is 16;
-    # r3 born 1 Dec 2013 is 12; r4 has no date of birth.
+    # Ages on the day referred: r1 (born 1 Jan 2011, referred 5 October 2026) is 15; r2 (born
+    # 1 Jun 2010, 6 October) is 16; r3 (born 20 Oct 2013, referred 12 October) is 12, although
+    # 13 by the month's end; r4 has no date of birth.
     assert counts["referrals_by_age_band"] == {
         "Under 10": 0,
         "10 to 12": 1,
@@ -58,6 +63,26 @@ def test_referrals_received_breakdowns(figures: dict) -> None:
     assert needs["Going missing"] == 2  # r1 and r2
     assert needs["Self-harm"] == 1  # r1
     assert sum(needs.values()) == 3
+    # No asylum status recorded on any; no disability named.
+    assert counts["referrals_by_uasc"] == {
+        "Unaccompanied asylum-seeking child": 0,
+        "Not an unaccompanied asylum-seeking child": 0,
+        "Not recorded": 4,
+    }
+    assert counts["referrals_by_disability"] == {"Disability named": 0, "No disability named": 4}
+    assert figures["authority_regions"] == {"Synthshire": "South East", "Testborough": "London"}
+    # Four referrals of four children (no child identifiers: each referral its own child).
+    assert figures["children"] == {"distinct_children": 4, "re_referrals_12_months": 0}
+
+
+def test_the_return_carries_the_two_hour_kpi(figures: dict) -> None:
+    # Completed in October: r1 (1 h), r2 (3 h), r3 (18.5 h elapsed, 2.5 office hours).
+    assert figures["list_two_hours"] == {
+        "last_elapsed": [1, 3],
+        "last_office": [1, 3],
+        "first_elapsed": [1, 3],
+        "first_office": [1, 3],
+    }
 
 
 def test_outcomes_reasons_and_declines(figures: dict) -> None:
@@ -126,6 +151,17 @@ def test_occupancy_of_welfare_beds(figures: dict) -> None:
         "average_occupied_welfare": 4.7,  # 146 / 31
         "average_staffed_welfare": 5.0,
         "occupancy_percent": 94.2,  # 146 / 155
+        "days_no_free_welfare_bed": 22,
+        "homes_declared": 2,
+        "homes": 2,
+        # Both homes are in England: the same figures for England alone.
+        "england_days_with_register": 31,
+        "england_average_occupied_welfare": 4.7,
+        "england_average_staffed_welfare": 5.0,
+        "england_occupancy_percent": 94.2,
+        "england_days_no_free_welfare_bed": 22,
+        "england_homes_declared": 2,
+        "england_homes": 2,
     }
 
 
@@ -134,17 +170,40 @@ def test_suppressed_tables_hide_small_counts(figures: dict) -> None:
     by_key = {t.key: dict(t.rows) for t in tables}
     totals = {t.key: t.total for t in tables}
     # Two and two: both hidden; the total of 4 is hidden too.
-    assert by_key["referrals_by_region"]["South East"] == "c"
-    assert by_key["referrals_by_region"]["London"] == "c"
+    assert by_key["referrals_by_region"]["South East"] == "[c]"
+    assert by_key["referrals_by_region"]["London"] == "[c]"
     assert by_key["referrals_by_region"]["North East"] == "0"
-    assert totals["referrals_by_region"] == "c"
+    assert totals["referrals_by_region"] == "[c]"
     for m in measures:
-        assert (m.n, m.median, m.p90) == ("c", "c", "c")
+        assert (m.n, m.median, m.p90) == ("[c]", "[c]", "[c]")
     unsuppressed, _ = tables_for(figures, suppress=False)
     assert dict(unsuppressed[0].rows)["London"] == "2"
 
 
 def test_the_month_costs_a_fixed_number_of_queries(django_assert_max_num_queries) -> None:
     october_build()
-    with django_assert_max_num_queries(30):
+    # A fixed number whatever the size of the tables (bed figures are read twice: England
+    # and Wales, and England alone).
+    with django_assert_max_num_queries(36):
         monthly_return_figures(OCTOBER)
+
+
+def test_distinct_children_and_re_referrals_within_12_months() -> None:
+    from swc.organisations.tests.factories import LocalAuthorityFactory
+    from swc.referrals.models import Referral
+
+    from .dataset import at
+
+    la = LocalAuthorityFactory()
+    for child, when in [
+        ("X1", dt.datetime(2025, 9, 1, 10, tzinfo=dt.UTC)),  # 13 months before: not counted
+        ("X1", at(10, 3, 10)),  # 397 days after the first: not a re-referral
+        ("X1", at(10, 20, 10)),  # 17 days after the last: a re-referral
+        ("X2", at(10, 5, 10)),
+        ("", at(10, 7, 10)),  # no identifier: a child of its own
+    ]:
+        Referral.objects.create(
+            local_authority=la, status="submitted", submitted_at=when, la_child_identifier=child
+        )
+    # October: four referrals of three children (X1, X2, the unidentified one); one re-referral.
+    assert children_figures(OCTOBER) == {"distinct_children": 3, "re_referrals_12_months": 1}

@@ -44,7 +44,7 @@ def test_analyst_sees_suppressed_aggregates_and_no_personal_data(client_for, oct
     assert response.status_code == 200
     html = response.content.decode()
     figures = _figures_in(html)
-    assert figures["referrals_by_region|London"] == "c"
+    assert figures["referrals_by_region|London"] == "[c]"
     assert figures["referrals_by_region|North East"] == "0"
     assert "Testchild" not in html and "Synthetic" not in html
     assert "Friday 13 November 2026" in html
@@ -84,18 +84,35 @@ def test_xlsx_opens_and_matches_the_analysts_page(client_for, october) -> None:
     response = client.get(reverse("reporting:return-download", args=["2026-10", "xlsx"]))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:2] == ["Cover", "Notes"]
     cover = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row}
-    assert cover["Due to the DfE on"] == "2026-11-13"
-    compared = 0
-    for sheet in book.worksheets[1:]:
-        if sheet.title in ("measures", "daily"):
-            continue
-        for label, value in list(sheet.iter_rows(min_row=3, values_only=True)):
-            assert page[f"{sheet.title}|{label}"] == value
-            compared += 1
-    for title, n, median, p90 in list(book["measures"].iter_rows(min_row=2, values_only=True)):
-        assert n == median == p90 == "c", title
-    assert compared > 40
+    assert cover["Due to the Department for Education on"] == "2026-11-13"
+    for heading in ("Period", "Source", "Coverage", "Contact", "Revisions policy"):
+        assert cover[heading], heading
+    assert cover["Date published"] == "Not published"  # live figures, not signed off
+    notes = {row[0]: row[1] for row in book["Notes"].iter_rows(values_only=True) if row}
+    assert {"[c]", "[z]", "[x]", "[r]"} <= set(notes)
+    compared = numbers = 0
+    for sheet in book.worksheets[2:]:
+        # One table a sheet: its title in A1, the column headings in row 3.
+        assert isinstance(sheet["A1"].value, str) and sheet["A2"].value.startswith("This worksheet")
+        for row in sheet.iter_rows(min_row=4, values_only=True):
+            label, *values = row
+            for value in values:
+                # Numbers are numbers; only the symbols are text.
+                assert isinstance(value, int | float) or value in {"[c]", "[z]", "[x]"}, (
+                    sheet.title,
+                    label,
+                    value,
+                )
+                numbers += isinstance(value, int | float)
+            key = f"{sheet.title}|{label}"
+            if key in page:
+                assert page[key] == str(values[0])
+                compared += 1
+    for title, n, median, p90 in book["measures"].iter_rows(min_row=4, values_only=True):
+        assert n == median == p90 == "[c]", title
+    assert compared > 40 and numbers > 40
     assert AuditEvent.objects.filter(actor=analyst, action=AuditAction.EXPORT).count() == 1
 
 
@@ -104,17 +121,25 @@ def test_tidy_csv_has_one_observation_a_row(client_for, october) -> None:
     client = client_for(user_with_role(Role.ANALYST))
     response = client.get(reverse("reporting:return-download", args=["2026-10", "csv"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert list(rows[0]) == ["month", "table", "dimension", "category", "measure", "value"]
+    assert list(rows[0]) == [
+        "month",
+        "table",
+        "dimension",
+        "category",
+        "measure",
+        "value",
+        "revised",
+    ]
     found = {(r["table"], r["category"], r["measure"]): r["value"] for r in rows}
-    assert found[("referrals_by_region", "London", "count")] == "c"
-    assert found[("referrals_by_region", "North East", "count")] == "0"
-    assert found[("outcomes", "Total", "count")] == "c"
+    assert found[("referrals_by_region", "London", "Count")] == "[c]"
+    assert found[("referrals_by_region", "North East", "Count")] == "0"
+    assert found[("outcomes", "Total", "Count")] == "[c]"
     assert all(r["month"] == "2026-10" for r in rows)
     for r in rows:
         assert (
-            r["value"] in {"c", "no data"}
+            r["value"] in {"[c]", "[z]", "[x]"}
             or not 1 <= float(r["value"]) <= 5
-            or (r["table"] == "daily")
+            or r["table"] == "daily"
         )
 
 
@@ -148,7 +173,7 @@ def test_sign_off_freezes_and_a_correction_makes_a_new_version(client_for, octob
     response = client.get(
         reverse("reporting:return-download", args=["2026-10", "csv"]) + "?version=1"
     )
-    assert "2026-10,referrals_by_authority,Referring authority,Testborough,count,c" in (
+    assert "2026-10,referrals_by_authority,Referring authority,Testborough,Count,[c]," in (
         response.content.decode()
     )
 
@@ -173,7 +198,7 @@ def test_command_writes_every_format_and_prints_the_due_date(tmp_path: Path, oct
         assert path.stat().st_size > 0
     assert load_workbook(tmp_path / "return.xlsx").sheetnames[0] == "Cover"
     html = (tmp_path / "return.html").read_text()
-    assert _figures_in(html)["referrals_by_region|London"] == "c"
+    assert _figures_in(html)["referrals_by_region|London"] == "[c]"
     assert "Testchild" not in html
 
 
@@ -279,17 +304,19 @@ def test_a_referrer_sees_whether_their_authority_signed_up_but_cannot_accept(cli
 
 @time_machine.travel(NOW, tick=False)
 def test_trend_by_region_counted_by_hand_and_suppressed_for_analysts(client_for, october) -> None:
-    from swc.reporting.selectors import referral_trend, trend_table
+    from swc.reporting.selectors import referral_trend, trend_published
 
     labels, series = referral_trend(ReturnMonth(2026, 7), ReturnMonth(2026, 10))
     assert labels == ["2026-07", "2026-08", "2026-09", "2026-10"]
     # r0 London in July; r5, r6 South East in September; r1, r2 South East and r3, r4 London
     # in October.
     assert series == {"London": [1, 0, 0, 2], "South East": [0, 0, 2, 2]}
-    table = trend_table(labels, series, suppress=True)
-    assert table.cells == (("c", "0", "0", "c"), ("0", "0", "c", "c"))
-    # Every count is hidden; the grand total of 7 is safe to show: no cell follows from it.
-    assert table.column_totals == ("c", "0", "c", "c") and table.grand_total == "7"
+    table = trend_published(ReturnMonth(2026, 7), ReturnMonth(2026, 10), suppress=True)
+    # Every count is small and hidden, as in each month's return; zeros are printed.
+    assert table.cells == (("[c]", "0", "0", "[c]"), ("0", "0", "[c]", "[c]"))
+    assert table.column_totals == ("[c]", "0", "[c]", "[c]")
+    # Totals over the months are printed only when every month they add up is.
+    assert table.row_totals == ("[c]", "[c]") and table.grand_total == "[c]"
     page = client_for(user_with_role(Role.ANALYST)).get(
         reverse("reporting:trend"), {"start": "2026-07", "end": "2026-10", "by": "region"}
     )
@@ -304,7 +331,8 @@ def test_analysts_kpis_hide_small_counts_of_referrals(client_for, october) -> No
     html = client.get(reverse("reporting:kpis"), {"start": "2026-10-01", "end": "2026-10-31"})
     text = html.content.decode()
     assert (
-        "From the last completion: c (c of c) in elapsed time, c (c of c) in office hours" in text
+        "From the last completion: [c] ([c] of [c]) in elapsed time, [c] ([c] of [c]) in office "
+        "hours" in text
     )
-    assert "c referrals" in text  # four received in October
+    assert "[c] referrals" in text  # four received in October
     assert "Not yet signed up" not in text  # the reminder list is the unit's

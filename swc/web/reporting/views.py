@@ -26,11 +26,11 @@ from swc.organisations.access import requires
 from swc.organisations.policy import principal_for, user_can
 from swc.reporting import selectors, services
 from swc.reporting.charts import Chart, Series, bar_chart, line_chart, shown_value
-from swc.reporting.exports import return_csv, return_xlsx, summary_rows
-from swc.reporting.kpi import SATISFACTION_CHOICES
+from swc.reporting.exports import Release, return_csv, return_xlsx
+from swc.reporting.kpi import SATISFACTION_CHOICES, kpi_period_default, kpi_period_problem
 from swc.reporting.models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance
-from swc.reporting.returns import ReturnMonth, months_span, return_due_date
-from swc.reporting.suppression import counts_suppress
+from swc.reporting.returns import LONDON, ReturnMonth, months_span, return_due_date
+from swc.reporting.suppression import SYMBOLS
 from swc.web.forms import GovukFormMixin
 
 
@@ -86,40 +86,28 @@ def _charts(tables: list[selectors.ReturnTable]) -> dict[str, Chart]:
 
 
 def _return_context(figures: dict[str, Any], *, suppress: bool) -> dict[str, Any]:
-    tables, measures = selectors.tables_for(figures, suppress=suppress)
-    charts = _charts(tables)
+    published = selectors.return_published(figures, suppress=suppress)
+    charts = _charts(published.tables)
     month = ReturnMonth.parse(figures["month"])
-    waiting = figures["waiting"]["per_day"]
     waiting_chart = line_chart(
         "chart-waiting",
         "Children waiting at the end of each day",
-        [d[-2:] for d in waiting],
-        [
-            Series(
-                "Waiting",
-                tuple(None if suppress and 1 <= v <= 5 else float(v) for v in waiting.values()),
-            )
-        ],
+        [day[-2:] for day, _ in published.waiting_per_day],
+        [Series("Waiting", tuple(shown_value(v) for _, v in published.waiting_per_day))],
     )
     return {
         "figures": figures,
         "month": month,
         "due_on": dt.date.fromisoformat(figures["due_on"]),
-        "tables": [(t, charts.get(t.key)) for t in tables],
-        "measures": measures,
-        "daily": summary_rows(figures, suppress=suppress),
+        "tables": [(t, charts.get(t.key)) for t in published.tables],
+        "measures": published.measures,
+        "daily": published.daily,
+        "two_hours": published.two_hours,
+        "children": published.children,
         "waiting_chart": waiting_chart,
         "suppressed": suppress,
+        "symbols": SYMBOLS,
     }
-
-
-def _waiting_shown(per_day: dict[str, int], suppress: bool) -> list[str]:
-    """Children waiting each day; suppressed with the month's child-days as the line's total
-    (the average on the page gives that total away)."""
-    if not suppress:
-        return [str(v) for v in per_day.values()]
-    shown, _total = counts_suppress(per_day)
-    return list(shown.values())
 
 
 def return_html_standalone(figures: dict[str, Any]) -> str:
@@ -194,15 +182,26 @@ def return_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
         detail={"format": fmt, "version": version.version if version else None},
     )
     name = f"monthly-return-{return_month}" + (f"-v{version.version}" if version else "")
+    # A revised version marks what changed since the version before it.
+    previous = selectors.return_version_before(return_month, version.version if version else None)
     if fmt == "xlsx":
+        release = Release(
+            version=version.version if version else None,
+            published_on=version.signed_off_at.astimezone(LONDON).date() if version else None,
+            note=version.note if version else "",
+            previous=previous.figures if previous else None,
+        )
         response = HttpResponse(
-            return_xlsx(figures, version=version.version if version else None),
+            return_xlsx(figures, release),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     if fmt == "csv":
-        response = HttpResponse(return_csv(figures), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            return_csv(figures, previous.figures if previous else None),
+            content_type="text/csv; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     raise Http404()
@@ -214,22 +213,23 @@ class PeriodForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The end of the period must be on or after its start")
+        if data.get("start") and data.get("end"):
+            problem = kpi_period_problem(data["start"], data["end"])
+            if problem:
+                self.add_error(problem[0], problem[1])
         return data
 
 
 @requires("report.view_aggregates")
 def kpis(request: HttpRequest) -> HttpResponse:
-    today = clock.today()
-    default_start = dt.date(today.year - (today.month < 4), 4, 1)  # the financial year so far
     form = PeriodForm(request.GET or None)
-    start, end = default_start, today
+    start, end = kpi_period_default(clock.today())
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not request.GET:
         form = PeriodForm(initial={"start": start.isoformat(), "end": end.isoformat()})
     indicators = selectors.kpi_dashboard_for(request.user, start, end) if not form.errors else []
+    sign_up_lists = selectors.sign_ups_for(request.user)
     return render(
         request,
         "reporting/kpis.html",
@@ -238,10 +238,8 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "kpis": indicators,
-            "sign_ups": selectors.sign_ups() if principal_for(request.user).is_unit else None,
-            "not_signed_up": (
-                selectors.not_signed_up() if principal_for(request.user).is_unit else None
-            ),
+            "sign_ups": sign_up_lists[0] if sign_up_lists else None,
+            "not_signed_up": sign_up_lists[1] if sign_up_lists else None,
             "can_remind": user_can(request.user, "sign_up.remind"),
             "reminder_days": settings.SWC_SIGN_UP_REMINDER_DAYS,
         },
@@ -331,13 +329,12 @@ def trend(request: HttpRequest) -> HttpResponse:
         )
     elif not request.GET:
         form = TrendForm(initial={"start": str(first), "end": str(last), "by": by})
-    labels, series = (
-        ([], {}) if form.errors else selectors.referral_trend_for(request.user, first, last, by)
-    )
-    suppress = selectors.return_is_suppressed_for(request.user)
-    table = selectors.trend_table(labels, series, suppress=suppress)
-    rows = list(
-        zip(table.row_labels, (list(r) for r in table.cells), table.row_totals, strict=True)
+    table = None if form.errors else selectors.trend_for(request.user, first, last, by)
+    labels = list(table.column_labels) if table else []
+    rows = (
+        list(zip(table.row_labels, (list(r) for r in table.cells), table.row_totals, strict=True))
+        if table
+        else []
     )
     chart = None
     if labels and by == "region":
@@ -354,7 +351,7 @@ def trend(request: HttpRequest) -> HttpResponse:
             labels,
             [Series("All", tuple(shown_value(v) for v in table.column_totals))],
         )
-        if labels
+        if table and labels
         else None
     )
     return render(
@@ -421,15 +418,9 @@ def survey(request: HttpRequest, referral_id: int) -> HttpResponse:
     from swc.referrals.models import Referral
 
     referral = Referral.objects.select_related("local_authority").filter(pk=referral_id).first()
+    # The policy decides who was involved: the referring authority, or a home it was sent to.
     org_id = principal_for(request.user).organisation_id
-    if (
-        referral is None
-        or org_id is None
-        or not (
-            org_id == referral.local_authority.organisation_id
-            or referral.policy_is_shared_with(org_id)
-        )
-    ):
+    if referral is None or org_id is None or not user_can(request.user, "survey.answer", referral):
         raise Http404()
     answered = SurveyResponse.objects.filter(referral=referral, organisation_id=org_id).exists()
     form = SurveyForm(request.POST if request.method == "POST" else None)

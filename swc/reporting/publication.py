@@ -1,0 +1,478 @@
+"""What is published for a month: the return's tables, and how their cells add up.
+
+Pure functions, no ORM. ``publication_for`` turns a month's raw figures (what
+``selectors.monthly_return_figures`` computes and a sign-off freezes) into a
+``suppression.Publication``: every count with a key, and every sum a reader of
+the tables could form. ``tables_for`` prints the tables from it, with the cells
+that ``suppression.publication_suppress`` chose hidden as ``[c]``. The trend
+builds each month's received referrals with ``received_publication``, the same
+cells and sums, so it hides exactly what the month's return hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .suppression import (
+    NOT_APPLICABLE,
+    SUPPRESSED,
+    UNAVAILABLE,
+    Key,
+    Publication,
+    SuppressedTable,
+    count_display,
+    publication_suppress,
+)
+
+RECEIVED: Key = ("received",)
+CLOSED: Key = ("closed",)
+DECLINES: Key = ("declines",)
+NATIONAL, REGIONAL, INNER = 2, 1, 0
+
+
+@dataclass(frozen=True)
+class CountTable:
+    key: str
+    title: str
+    dimension: str
+    definition: str
+    # The cell that is the table's total (shared between linked tables), or None
+    # where a total would mean nothing (rows overlap, or add unlike things).
+    total: Key | None
+
+
+COUNT_TABLES: tuple[CountTable, ...] = (
+    CountTable(
+        "referrals_by_region",
+        "Referrals received by region",
+        "Region of the referring authority",
+        "Referrals submitted to the unit in the month (the time submitted, London time), by "
+        "the region of the referring authority. All nine regions are listed, zeros included.",
+        RECEIVED,
+    ),
+    CountTable(
+        "referrals_by_authority",
+        "Referrals received by authority",
+        "Referring authority",
+        "As above, by the authority that made the referral (authorities with none omitted).",
+        RECEIVED,
+    ),
+    CountTable(
+        "referrals_by_age_band",
+        "Referrals received by age at referral",
+        "Age at referral",
+        "As above, by the child's age in whole years on the day the referral was submitted.",
+        RECEIVED,
+    ),
+    CountTable(
+        "referrals_by_sex", "Referrals received by sex", "Sex", "As above, by sex.", RECEIVED
+    ),
+    CountTable(
+        "referrals_by_ethnicity",
+        "Referrals received by ethnicity",
+        "Ethnicity (SSDA903 code)",
+        "As above, by the child's ethnicity in the DfE's SSDA903 categories.",
+        RECEIVED,
+    ),
+    CountTable(
+        "referrals_by_legal_status",
+        "Referrals received by legal position",
+        "Legal position",
+        "As above, by the legal position stated on the referral.",
+        RECEIVED,
+    ),
+    CountTable(
+        "referrals_by_uasc",
+        "Referrals received by asylum status",
+        "Unaccompanied asylum-seeking child",
+        "As above, by whether the child is an unaccompanied asylum-seeking child.",
+        RECEIVED,
+    ),
+    CountTable(
+        "referrals_by_disability",
+        "Referrals received by disability",
+        "Disability",
+        "As above, by whether the referral names disability among the child's needs.",
+        RECEIVED,
+    ),
+    CountTable(
+        "referrals_by_need",
+        "Needs and risks on referrals received",
+        "Need or risk",
+        "Referrals received that name each need or risk. A referral can name several, so "
+        "there is no total.",
+        None,
+    ),
+    CountTable(
+        "outcomes",
+        "Outcomes of referrals closed in the month",
+        "Outcome",
+        "Referrals that reached an outcome in the month (the time closed): placed, withdrawn, "
+        "or closed without a placement. Drafts withdrawn before submission are not referrals.",
+        CLOSED,
+    ),
+    CountTable(
+        "withdrawal_reasons",
+        "Reasons referrals were withdrawn",
+        "Reason",
+        "Referrals withdrawn in the month, by reason. The total is the outcomes table's "
+        "'Withdrawn'.",
+        ("outcomes", "Withdrawn"),
+    ),
+    CountTable(
+        "closure_destinations",
+        "Where children went when closed without a placement",
+        "Destination",
+        "Referrals closed without a secure placement in the month, by the child's "
+        "destination. The total is the outcomes table's 'Closed without placement'.",
+        ("outcomes", "Closed without placement"),
+    ),
+    CountTable(
+        "declines_by_reason",
+        "Homes' declines by reason",
+        "Reason",
+        "Declines recorded from homes in the month; answers recorded after the referral's "
+        "outcome are left out.",
+        DECLINES,
+    ),
+    CountTable(
+        "placements_flow",
+        "Admissions and discharges",
+        "Movement",
+        "Children admitted to a secure children's home through the unit (by admission "
+        "date), and discharged (by discharge date). Admissions and discharges are not added "
+        "up: their sum means nothing.",
+        None,
+    ),
+)
+COUNT_TABLE_KEYS = tuple(t.key for t in COUNT_TABLES)
+RECEIVED_TABLE_KEYS = (
+    *tuple(t.key for t in COUNT_TABLES if t.total == RECEIVED),
+    "referrals_by_need",
+)
+# Counts that are also charted on the HTML page.
+CHARTED = ("referrals_by_region", "referrals_by_age_band", "outcomes", "declines_by_reason")
+
+# key, title, definition, the cell that counts its values (None: its own count)
+MEASURES: tuple[tuple[str, str, str, Key | None], ...] = (
+    (
+        "completion_to_list_hours",
+        "Hours from completion to list",
+        "Referrals whose list of potential placements was provided in the month: elapsed "
+        "hours from the referral's last completion to the list.",
+        None,
+    ),
+    (
+        "completion_to_placement_days",
+        "Days from completion to placement",
+        "Referrals placed in the month: elapsed days from completion to placement.",
+        None,
+    ),
+    (
+        "length_of_stay_days",
+        "Length of stay (days)",
+        "Children discharged in the month: days from admission to discharge.",
+        ("placements_flow", "Discharges"),
+    ),
+    (
+        "distance_miles",
+        "Distance from home area (miles)",
+        "Children admitted in the month: straight-line distance from the referring "
+        "authority to the home, in miles.",
+        ("placements_flow", "Admissions"),
+    ),
+)
+
+TWO_HOUR_MEASURES: tuple[tuple[str, str], ...] = (
+    ("last_elapsed", "From the last completion, elapsed time (the KPI)"),
+    ("last_office", "From the last completion, office hours"),
+    ("first_elapsed", "From the first completion, elapsed time"),
+    ("first_office", "From the first completion, office hours"),
+)
+CHILDREN: tuple[tuple[str, str], ...] = (
+    ("distinct_children", "Children referred (distinct children)"),
+    ("re_referrals_12_months", "Referrals of a child referred in the previous 12 months"),
+)
+
+
+# The same count printed in two tables is one cell, so it is hidden in both or neither.
+ALIASES: dict[Key, Key] = {
+    ("referrals_by_disability", "Disability named"): ("referrals_by_need", "Disability"),
+}
+
+
+def _cell(table: str, label: str) -> Key:
+    return ALIASES.get((table, label), (table, label))
+
+
+def received_publication(
+    publication: Publication, counts: dict[str, dict[str, int]], regions: dict[str, str] | None
+) -> None:
+    """Add a month's referrals received to ``publication``: every breakdown, the national
+    total they share, and each region as the sum of its authorities."""
+    total = sum(counts["referrals_by_region"].values())
+    publication.add(RECEIVED, total, level=NATIONAL)
+    for table in COUNT_TABLES:
+        if table.key not in RECEIVED_TABLE_KEYS or table.key not in counts:
+            continue
+        level = REGIONAL if table.key == "referrals_by_region" else INNER
+        keys = [
+            publication.add(_cell(table.key, label), value, level=level)
+            for label, value in counts[table.key].items()
+        ]
+        if table.total is not None:
+            publication.add_sum(table.total, keys)
+    if regions is not None and "referrals_by_authority" in counts:
+        by_region: dict[str, list[Key]] = {}
+        for name in counts["referrals_by_authority"]:
+            by_region.setdefault(regions[name], []).append(_cell("referrals_by_authority", name))
+        for region, parts in by_region.items():
+            publication.add_sum(_cell("referrals_by_region", region), parts)
+
+
+def _measure_count(figures: dict[str, Any], key: str) -> Key:
+    """The cell that counts a measure's values: a table's cell when it counts the same
+    children (placements' admissions and discharges, the referrals placed), else its own."""
+    counted_by = next(m[3] for m in MEASURES if m[0] == key)
+    if counted_by is not None:
+        return counted_by
+    placed = figures["counts"].get("outcomes", {}).get("Placed")
+    if key == "completion_to_placement_days" and placed == figures["measures"][key]["n"]:
+        return ("outcomes", "Placed")
+    return ("measure", key)
+
+
+def two_hours_publication(publication: Publication, counts: dict[str, Any]) -> None:
+    """Add the list-within-two-hours KPI: for each measure, the referrals within two hours,
+    the denominator and, never printed but known by subtraction, the misses."""
+    for key, _label in TWO_HOUR_MEASURES:
+        if key not in counts:
+            continue
+        within, of = counts[key]
+        parts = (
+            publication.add(("two_hours", key, "within"), within),
+            publication.add(("two_hours", key, "missed"), of - within, implied=True),
+        )
+        publication.add(("two_hours", key, "of"), of, level=REGIONAL)
+        publication.add_sum(("two_hours", key, "of"), parts)
+
+
+def publication_for(figures: dict[str, Any]) -> Publication:
+    """Every count the month's return publishes, and the sums that link them."""
+    publication = Publication()
+    counts = figures["counts"]
+    received_publication(publication, counts, figures.get("authority_regions"))
+    for key, total, level in (
+        ("outcomes", CLOSED, NATIONAL),
+        ("declines_by_reason", DECLINES, NATIONAL),
+    ):
+        publication.add(total, sum(counts[key].values()), level=level)
+    for table in COUNT_TABLES:
+        if table.key in RECEIVED_TABLE_KEYS or table.key not in counts:
+            continue
+        level = REGIONAL if table.key == "outcomes" else INNER
+        keys = [
+            publication.add(_cell(table.key, label), value, level=level)
+            for label, value in counts[table.key].items()
+        ]
+        if table.total is not None:
+            publication.add_sum(table.total, keys)
+    for key, _title, _definition, _counted_by in MEASURES:
+        n = figures["measures"][key]["n"]
+        publication.add(_measure_count(figures, key), n)
+    for key, _label in CHILDREN:
+        if key in figures.get("children", {}):
+            publication.add(("children", key), figures["children"][key])
+    two_hours_publication(publication, figures.get("list_two_hours", {}))
+    waiting = figures["waiting"]
+    days = [publication.add(("waiting", day), n) for day, n in waiting["per_day"].items()]
+    # The average is printed, so the month's child-days are known.
+    publication.add(("waiting", "child_days"), sum(waiting["per_day"].values()), level=REGIONAL)
+    publication.add_sum(("waiting", "child_days"), days)
+    publication.add(("waiting", "maximum"), waiting["maximum"])
+    return publication
+
+
+@dataclass(frozen=True)
+class ReturnTable:
+    key: str
+    title: str
+    dimension: str
+    definition: str
+    rows: tuple[tuple[str, str], ...]
+    total: str
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    key: str
+    title: str
+    definition: str
+    n: str
+    median: str
+    p90: str
+
+
+@dataclass(frozen=True)
+class PublishedReturn:
+    """The month's return as printed: every value a number as text or a symbol."""
+
+    tables: list[ReturnTable]
+    measures: list[MeasureRow]
+    daily: list[tuple[str, str]]
+    two_hours: list[tuple[str, str, str, str]]  # label, within, of, percentage
+    children: list[tuple[str, str]]
+    waiting_per_day: list[tuple[str, str]]
+
+
+def return_published(figures: dict[str, Any], *, suppress: bool) -> PublishedReturn:
+    """The return's tables, with disclosure control for anyone outside the unit and every
+    export: the one place that decides what each printed cell says."""
+    publication = publication_for(figures)
+    hidden = publication_suppress(publication) if suppress else frozenset()
+
+    def shown(key: Key) -> str:
+        return count_display(publication.cells[key], key in hidden)
+
+    counts = figures["counts"]
+    tables = []
+    for table in COUNT_TABLES:
+        if table.key not in counts:
+            tables.append(
+                ReturnTable(
+                    table.key, table.title, table.dimension, table.definition, (), UNAVAILABLE
+                )
+            )
+            continue
+        rows = tuple((label, shown(_cell(table.key, label))) for label in counts[table.key])
+        total = "" if table.total is None else shown(table.total)
+        tables.append(
+            ReturnTable(table.key, table.title, table.dimension, table.definition, rows, total)
+        )
+    measures = []
+    for key, title, definition, _counted_by in MEASURES:
+        summary = figures["measures"][key]
+        n_key = _measure_count(figures, key)
+        if n_key in hidden:
+            # A median of one to five values could describe one child.
+            values = (SUPPRESSED, SUPPRESSED, SUPPRESSED)
+        else:
+            values = (
+                str(summary["n"]),
+                NOT_APPLICABLE if summary["median"] is None else f"{summary['median']:g}",
+                NOT_APPLICABLE if summary["p90"] is None else f"{summary['p90']:g}",
+            )
+        measures.append(MeasureRow(key, title, definition, *values))
+    waiting, occupancy = figures["waiting"], figures["occupancy"]
+
+    def bed_figure(key: str) -> str:
+        # Versions signed off before a figure existed show it as not available.
+        if key not in occupancy:
+            return UNAVAILABLE
+        value = occupancy[key]
+        return NOT_APPLICABLE if value is None else f"{value:g}"
+
+    daily = [
+        (
+            "Children waiting at the end of a day: average",
+            SUPPRESSED if ("waiting", "child_days") in hidden else f"{waiting['average']:g}",
+        ),
+        ("Children waiting at the end of a day: maximum", shown(("waiting", "maximum"))),
+    ]
+    for area, prefix in (("England", "england_"), ("England and Wales", "")):
+        daily += [
+            (f"Homes that declared their register, {area}", bed_figure(f"{prefix}homes_declared")),
+            (f"Homes, {area}", bed_figure(f"{prefix}homes")),
+            (
+                f"Days with no free welfare bed in the homes that declared, {area}",
+                str(waiting["days_no_free_welfare_bed"])
+                if not prefix
+                else bed_figure("england_days_no_free_welfare_bed"),
+            ),
+            (
+                f"Welfare beds occupied: average a day, {area}",
+                bed_figure(f"{prefix}average_occupied_welfare"),
+            ),
+            (
+                f"Welfare beds staffed: average a day, {area}",
+                bed_figure(f"{prefix}average_staffed_welfare"),
+            ),
+            (f"Occupancy of welfare beds (%), {area}", bed_figure(f"{prefix}occupancy_percent")),
+        ]
+    two_hours = []
+    for key, label in TWO_HOUR_MEASURES:
+        if key not in figures.get("list_two_hours", {}):
+            two_hours.append((label, UNAVAILABLE, UNAVAILABLE, UNAVAILABLE))
+            continue
+        within, of = figures["list_two_hours"][key]
+        within_shown = shown(("two_hours", key, "within"))
+        of_shown = shown(("two_hours", key, "of"))
+        if SUPPRESSED in (within_shown, of_shown):
+            pct_shown = SUPPRESSED
+        elif of == 0:
+            pct_shown = NOT_APPLICABLE
+        else:
+            pct_shown = f"{100 * within / of:.1f}"
+        two_hours.append((label, within_shown, of_shown, pct_shown))
+    children = [
+        (
+            label,
+            shown(("children", key)) if key in figures.get("children", {}) else UNAVAILABLE,
+        )
+        for key, label in CHILDREN
+    ]
+    per_day = [(day, shown(("waiting", day))) for day in waiting["per_day"]]
+    return PublishedReturn(tables, measures, daily, two_hours, children, per_day)
+
+
+def tables_for(
+    figures: dict[str, Any], *, suppress: bool
+) -> tuple[list[ReturnTable], list[MeasureRow]]:
+    """The return's count tables and measures (see ``return_published``)."""
+    published = return_published(figures, suppress=suppress)
+    return published.tables, published.measures
+
+
+def trend_table(
+    received: dict[str, dict[str, Any]], *, by: str = "region", suppress: bool
+) -> SuppressedTable:
+    """The trend as a published table: rows are regions or authorities, columns months.
+
+    ``received`` is each month's referrals received by every breakdown (with
+    ``authority_regions``). Each month's cells are suppressed as the month's return
+    suppresses them (the same cells and sums, decided together), so the trend and
+    the return never print a cell the other hides. A row's total over the months,
+    and the grand total, are printed only when every cell they add up is printed,
+    so they tell a reader nothing the months do not.
+    """
+    months = list(received)
+    table = "referrals_by_region" if by == "region" else "referrals_by_authority"
+    hidden: dict[str, frozenset[Key]] = {}
+    totals: dict[str, int] = {}
+    for month in months:
+        counts = received[month]
+        publication = Publication()
+        received_publication(publication, counts, counts.get("authority_regions"))
+        hidden[month] = publication_suppress(publication) if suppress else frozenset()
+        totals[month] = publication.cells[RECEIVED]
+    names = sorted({n for m in months for n, v in received[m][table].items() if v})
+    cells: list[tuple[str, ...]] = []
+    row_totals: list[str] = []
+    for name in names:
+        row = tuple(
+            count_display(received[m][table].get(name, 0), _cell(table, name) in hidden[m])
+            for m in months
+        )
+        cells.append(row)
+        total = sum(received[m][table].get(name, 0) for m in months)
+        row_totals.append(SUPPRESSED if SUPPRESSED in row else str(total))
+    column_totals = tuple(count_display(totals[m], RECEIVED in hidden[m]) for m in months)
+    return SuppressedTable(
+        row_labels=tuple(names),
+        column_labels=tuple(months),
+        cells=tuple(cells),
+        row_totals=tuple(row_totals),
+        column_totals=column_totals,
+        grand_total=SUPPRESSED if SUPPRESSED in column_totals else str(sum(totals.values())),
+    )
