@@ -35,3 +35,34 @@ for (const table of document.querySelectorAll('table[data-swc-sortable]')) {
     })
   })
 }
+
+// Live answers: an element with an id and data-swc-refresh="SECONDS" is read again from the
+// server every so many seconds and replaced when it has changed, and the element named by
+// data-swc-refresh-status (an aria-live region) says so. Without JavaScript the page keeps
+// its own "Check for new answers" link. Polling stops after 30 minutes so that an idle
+// session still times out.
+for (const region of document.querySelectorAll('[data-swc-refresh][id]')) {
+  const seconds = Math.max(15, Number(region.dataset.swcRefresh) || 60)
+  const status = document.getElementById(region.dataset.swcRefreshStatus || '')
+  const stopAt = Date.now() + 30 * 60 * 1000
+  const poll = async () => {
+    if (Date.now() > stopAt) return window.clearInterval(timer)
+    if (document.hidden) return
+    try {
+      const response = await fetch(window.location.href, {
+        credentials: 'same-origin',
+        headers: { Accept: 'text/html' }
+      })
+      if (!response.ok || response.redirected) return
+      const page = new DOMParser().parseFromString(await response.text(), 'text/html')
+      const fresh = page.getElementById(region.id)
+      if (fresh && fresh.innerHTML.trim() !== region.innerHTML.trim()) {
+        region.innerHTML = fresh.innerHTML
+        if (status) status.textContent = 'New answers have arrived: the list below is up to date.'
+      }
+    } catch (error) {
+      // Offline for a moment: the next poll tries again.
+    }
+  }
+  const timer = window.setInterval(poll, seconds * 1000)
+}

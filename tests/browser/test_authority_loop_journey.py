@@ -121,6 +121,7 @@ def test_the_authority_sees_the_list_decides_and_sees_the_admission(person) -> N
 
     # --- The social worker sees the list, every home still deciding.
     page = la.page
+    page.clock.install()  # the page's timers run when the test says so
     la.open(f"/referrals/{draft.pk}/")
     page.get_by_role("link", name="Potential placements: the homes and their answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Potential placements")
@@ -149,8 +150,15 @@ def test_the_authority_sees_the_list_decides_and_sees_the_admission(person) -> N
     _answer(homes["Cedar Court"], reference, "Decline", Staffing="check")
     assert Offer.objects.filter(status=OfferStatus.OPEN).count() == 2
 
-    # --- The list shows the live answers.
+    # --- The open list page shows the answers as they arrive, without reloading.
     page = la.page
+    page.clock.fast_forward("01:05")
+    expect(page.locator("#answers-status")).to_contain_text("New answers have arrived")
+    expect(page.locator(".govuk-summary-card", has_text="Birch Lodge")).to_contain_text(
+        "Offered a bed"
+    )
+    la.assert_accessible()
+    # Without JavaScript, the link reads them again.
     page.get_by_role("link", name="Check for new answers").click()
     expect(page.locator(".govuk-summary-card", has_text="Ashdown House")).to_contain_text(
         "Offered a bed"
