@@ -56,6 +56,15 @@ class Question(models.Model):
     answered_by_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When the home asked in its answer to the referral ("ask for more information" on the
+    # home's answer page): that answer. One question per such answer.
+    home_response = models.OneToOneField(
+        "matching.HomeResponse",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="question",
+    )
 
     class Meta:
         ordering = ["asked_at", "id"]

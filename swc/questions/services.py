@@ -17,6 +17,7 @@ from swc.audit.services import audit_record
 from swc.core import clock
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.matching.models import HomeResponse, ResponseKind
 from swc.organisations.models import Organisation, OrganisationKind
 from swc.organisations.policy import ANY, principal_for, require, scopes_for
 from swc.referrals.models import Referral
@@ -99,6 +100,64 @@ def question_ask(*, referral: Referral, by: Any, text: str) -> Question:
             )
         )
     return question
+
+
+def question_from_home_response(event: DomainEvent) -> Question | None:
+    """A home that answers a referral by asking for more information has asked a question.
+
+    Subscribed to domain events (``QuestionsConfig.ready``), so it runs in the
+    transaction that records the home's answer. The words go into the thread,
+    through the unit or directly as the unit has chosen (directly when the unit
+    took the question by phone), so that the authority can read and answer
+    them and the answer comes back to the home. Nothing is notified here: the
+    home's answer already tells the unit and the authority.
+    """
+    if event.kind != EventKind.HOME_RESPONDED or event.detail.get("kind") != "information":
+        return None
+    if not event.detail.get("counted", True) or len(event.home_organisation_ids) != 1:
+        return None
+    if event.referral_id is None:
+        return None
+    response = (
+        HomeResponse.objects.filter(
+            referral_id=event.referral_id,
+            home__organisation_id=event.home_organisation_ids[0],
+            kind=ResponseKind.INFORMATION,
+            question__isnull=True,
+        )
+        .select_related("referral")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if response is None or not response.detail.strip():
+        return None
+    direct = bool(event.detail.get("by_phone")) or homes_ask_directly()
+    question = Question.objects.create(
+        referral=response.referral,
+        asked_by_organisation_id=event.home_organisation_ids[0],
+        asked_by=response.recorded_by,
+        asked_at=response.recorded_at,
+        text=response.detail.strip()[:MAX_LENGTH],
+        route=QuestionRoute.DIRECT if direct else QuestionRoute.THROUGH_UNIT,
+        status=QuestionStatus.WITH_AUTHORITY if direct else QuestionStatus.WITH_UNIT,
+        home_response=response,
+    )
+    audit_record(
+        actor=response.recorded_by,
+        action=AuditAction.CREATE,
+        obj=question,
+        detail={
+            "referral_id": response.referral_id,
+            "route": question.route,
+            "home_response_id": response.pk,
+        },
+    )
+    return question
+
+
+def questions_on_event(event: DomainEvent) -> None:
+    """The subscriber registered in ``QuestionsConfig.ready``."""
+    question_from_home_response(event)
 
 
 def question_pass_on(*, question: Question, by: Any) -> Question:
