@@ -1,0 +1,53 @@
+"""The intruder's audit over the demo data: a synthetic year shaped like the real figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+
+from swc.reporting.publication import return_published, trend_table
+from swc.reporting.returns import ReturnMonth, months_span
+from swc.reporting.selectors import monthly_return_figures, received_by_month
+
+from .intruder import Reader, month_read, trend_read
+
+DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+# The demo's year runs to the loading day; every month before it is complete.
+NOW = dt.datetime(2026, 11, 16, 12, 0, tzinfo=dt.UTC)
+
+pytestmark = [
+    pytest.mark.django_db,
+    # The demo year is loaded at a time the test sets; frozen-clock runs add nothing.
+    pytest.mark.skipif("config.getoption('--now', default=None)", reason="sets its own time"),
+]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_intruder_cannot_narrow_any_small_count_of_the_demo_year() -> None:
+    call_command("import_local_authorities", str(DATA / "local_authorities.csv"), stdout=StringIO())
+    call_command("import_secure_homes", str(DATA / "secure_homes.csv"), stdout=StringIO())
+    call_command("load_demo_data", stdout=StringIO())
+    months = months_span(ReturnMonth(2026, 5), ReturnMonth(2026, 10))
+    reader = Reader()
+    hidden = 0
+    for month in months:
+        figures = monthly_return_figures(month)
+        printed = return_published(figures, suppress=True)
+        month_read(reader, str(month), figures, printed, return_published(figures, suppress=False))
+        hidden += sum(value == "[c]" for t in printed.tables for _label, value in t.rows)
+    received = received_by_month(months[0], months[-1])
+    for by in ("region", "authority"):
+        trend_read(
+            reader,
+            trend_table(received, by=by, suppress=True),
+            trend_table(received, by=by, suppress=False),
+            by,
+        )
+    assert hidden > 50  # the demo's months are small: plenty to protect
+    assert reader.disclosed() == []
