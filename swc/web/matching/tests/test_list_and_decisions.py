@@ -19,6 +19,7 @@ from swc.matching.services import (
     home_response_record,
     match_run,
     offer_accept,
+    placement_admit,
     shortlist_send,
 )
 from swc.matching.tests.factories import free_bed, home_make, manager_of
@@ -356,3 +357,126 @@ def test_a_referral_with_homes_never_offers_to_ask_for_more_information(client_f
     complete = complete_referral(local_authority=scene["la"])
     detail = client.get(f"/referrals/{complete.pk}/").content.decode()
     assert "Ask for more information" in detail
+
+
+# --- every role on the new API moves ---------------------------------------------------------
+
+# who: (decline, withdraw, admit) status codes on an open offer of Near Home, typed by hand.
+# 403: the role may never do it; 404: it may, but not to this authority's or home's offer;
+# admit on an open (not accepted) offer is refused by the service's rules (422) for those who may.
+OFFER_MOVES = [
+    ("the referring authority", (200, 403, 403)),
+    ("another authority", (404, 403, 403)),
+    ("the offering home", (403, 200, 422)),
+    ("a home that declined", (403, 404, 404)),
+    ("a home not sent it", (403, 404, 404)),
+    ("coordinator", (200, 200, 422)),
+    ("analyst", (403, 403, 403)),
+]
+
+
+def _api_person(scene, who: str):  # type: ignore[no-untyped-def]
+    organisation = {
+        "the referring authority": scene["la"].organisation,
+        "another authority": LocalAuthorityFactory().organisation,
+        "the offering home": scene["near"].organisation,
+        "a home that declined": scene["middle"].organisation,
+        "a home not sent it": scene["far"].organisation,
+    }.get(who)
+    role = {
+        "the referring authority": Role.REFERRER,
+        "another authority": Role.REFERRER,
+        "coordinator": Role.COORDINATOR,
+        "analyst": Role.ANALYST,
+    }.get(who, Role.HOME_MANAGER)
+    return api_client(key_for(role, organisation).secret)
+
+
+@pytest.mark.parametrize("move", ["decline", "withdraw", "admit"])
+@pytest.mark.parametrize(("who", "expected"), OFFER_MOVES)
+def test_each_role_may_decline_withdraw_or_admit_only_as_the_table_says(
+    scene, who, expected, move
+) -> None:
+    client = _api_person(scene, who)
+    body = {"reason": "A reason"} if move != "admit" else {"admitted_at": "2026-03-10T09:00:00Z"}
+    response = client.post(
+        f"/api/v1/offers/{scene['offer'].pk}/{move}/", json.dumps(body), "application/json"
+    )
+    status = expected[("decline", "withdraw", "admit").index(move)]
+    assert response.status_code == status, response.content
+    offer = Offer.objects.get()
+    if status >= 400:
+        assert offer.status == OfferStatus.OPEN and not Placement.objects.exists()
+
+
+def test_the_api_and_the_page_record_an_answer_by_the_same_rules(scene) -> None:
+    """By phone is decided from who records it; a manager answers only for their own home."""
+    referral = scene["referral"]
+    far_manager = api_client(key_for(Role.HOME_MANAGER, scene["far"].organisation).secret)
+    url = f"/api/v1/referrals/{referral.pk}/responses/"
+    body = {"kind": "information", "detail": "Is there a health plan?", "by_phone": True}
+    # Far Home was not sent the referral: the same 404 as the page.
+    assert far_manager.post(url, json.dumps(body), "application/json").status_code == 404
+    near = api_client(key_for(Role.HOME_MANAGER, scene["near"].organisation).secret)
+    # A manager naming another home is refused, whatever the body says.
+    other = {**body, "home_id": scene["middle"].pk}
+    assert near.post(url, json.dumps(other), "application/json").status_code == 404
+    answered = near.post(url, json.dumps(body), "application/json")
+    assert answered.status_code == 201 and answered.json()["by_phone"] is False
+    unit = api_client(key_for(Role.COORDINATOR).secret)
+    missing_home = unit.post(url, json.dumps({**body, "by_phone": False}), "application/json")
+    assert missing_home.status_code == 422
+    assert missing_home.json()["errors"][0]["message"] == "Choose the home that answered"
+    by_unit = unit.post(
+        url,
+        json.dumps({**body, "by_phone": False, "home_id": scene["near"].pk}),
+        "application/json",
+    )
+    assert by_unit.status_code == 201 and by_unit.json()["by_phone"] is True
+
+
+def test_the_home_records_the_discharge_with_a_time_and_the_authority_sees_it(
+    client_for, scene
+) -> None:
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    offer_accept(offer=scene["offer"], by=referrer)
+    near_manager = manager_of(scene["near"])
+    with time_machine.travel(NOW + dt.timedelta(days=20), tick=False):
+        placement = placement_admit(
+            offer=scene["offer"],
+            admitted_at=NOW + dt.timedelta(days=1, hours=6),
+            by=near_manager,
+        )
+        url = f"/matching/placements/{placement.pk}/discharge/"
+        assert client_for(manager_of(scene["middle"])).get(url).status_code == 404
+        assert client_for(referrer).get(url).status_code == 404
+        home = client_for(near_manager)
+        page = home.get(f"/matching/referrals/{scene['referral'].pk}/respond/").content.decode()
+        assert "The child is placed with you" in page and url in page
+        before = home.post(
+            url,
+            {
+                "discharged_on": "11 3 2026",
+                "discharged_time": "09:00",
+                "reason": "order_ended",
+                "destination": "family",
+            },
+        )
+        assert "The child cannot leave before they arrived (11 March 2026 at 15:30)" in (
+            before.content.decode()
+        )
+        done = home.post(
+            url,
+            {
+                "discharged_on": "25 3 2026",
+                "discharged_time": "17:05",
+                "reason": "order_ended",
+                "destination": "family",
+            },
+        )
+        assert done.status_code == 302
+        detail = client_for(referrer).get(f"/referrals/{scene['referral'].pk}/").content.decode()
+    assert "Left the home" in detail and "25 March 2026 17:05: Home to family" in detail
+    placement.refresh_from_db()
+    assert placement.discharged_at == dt.datetime(2026, 3, 25, 17, 5, tzinfo=dt.UTC)
+    assert placement.length_of_stay_days == 14
