@@ -20,7 +20,16 @@ def _counts() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"organisations", "homes", "referrals", "matching", "notifications", "reporting"}
+        in {
+            "organisations",
+            "homes",
+            "referrals",
+            "matching",
+            "notifications",
+            "reporting",
+            "questions",
+            "documents",
+        }
         and model._meta.model_name != "signinattempt"
     }
 
@@ -33,6 +42,8 @@ def test_demo_data_loads_once_and_prints_every_account_last() -> None:
     call_command("load_demo_data", stdout=first)
     after_first = _counts()
     assert after_first["referrals.Referral"] >= 450
+    assert after_first["questions.Question"] > 0
+    assert after_first["documents.Document"] > 0
     second = StringIO()
     call_command("load_demo_data", stdout=second)
     assert _counts() == after_first

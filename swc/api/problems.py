@@ -192,7 +192,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             headers["Retry-After"] = str(max(1, int(wait + 0.999)))
         detail = exc.detail if isinstance(exc.detail, str) else "The request is not valid."
         if isinstance(exc, exceptions.ParseError):
-            detail = "The request body is not valid JSON."
+            multipart = "multipart/" in str(getattr(request, "content_type", "") or "")
+            detail = (
+                "The request body is not valid multipart/form-data."
+                if multipart
+                else "The request body is not valid JSON."
+            )
         return problem_response(
             exc.status_code,
             str(detail),

@@ -1,3 +1,5 @@
+from typing import TextIO
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,8 @@ class DocumentsConfig(AppConfig):
     name = "swc.documents"
     label = "documents"
     verbose_name = "Documents attached to referrals"
+
+    def load_demo_data(self, out: TextIO) -> None:
+        from .demo import demo_documents_load
+
+        demo_documents_load(out)

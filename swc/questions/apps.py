@@ -1,3 +1,5 @@
+from typing import TextIO
+
 from django.apps import AppConfig
 
 
@@ -14,3 +16,8 @@ class QuestionsConfig(AppConfig):
         # A home's "ask for more information" answer becomes a question in the thread,
         # in the same transaction as the answer.
         event_subscribe(questions_on_event)
+
+    def load_demo_data(self, out: TextIO) -> None:
+        from .demo import demo_questions_load
+
+        demo_questions_load(out)

@@ -253,3 +253,14 @@ def test_a_home_is_told_the_authority_answered_not_which_authority(client, world
     assert answers == ["Coordination unit", "The referring authority"]
     answers = [q["answered_by_organisation"] for q in client("referrer").get(url).json()]
     assert answers == ["Coordination unit", "Hampshire"]
+
+
+def test_a_broken_multipart_body_is_a_400_that_says_so(client, world, storage):
+    response = client("referrer").post(
+        f"/api/v1/referrals/{world['referral'].pk}/documents/",
+        data=b"--nope\r\nnot really multipart",
+        content_type="multipart/form-data; boundary=",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The request body is not valid multipart/form-data."
+    assert stored_files(storage) == []

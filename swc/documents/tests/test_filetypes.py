@@ -73,3 +73,15 @@ def test_programs_are_recognised_to_say_why_they_are_refused(content, program):
 )
 def test_names_are_cleaned(name, file_type, expected):
     assert document_name_clean(name, file_type) == expected
+
+
+def test_the_demo_pdf_is_a_pdf_by_its_content():
+    from swc.documents.demo import demo_pdf
+
+    content = demo_pdf("Care plan (draft)", "R000042")
+    assert file_type_detect(io.BytesIO(content)) is PDF
+    assert content.endswith(b"%%EOF\n")
+    # The cross-reference table's first entry points at object 1, as a reader expects.
+    xref_at = int(content.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    first = int(content[xref_at:].split(b"\n")[3][:10])
+    assert content[first:].startswith(b"1 0 obj")
