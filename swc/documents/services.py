@@ -30,7 +30,13 @@ from swc.organisations.policy import principal_for, require
 from swc.referrals.models import Referral
 from swc.referrals.workflow import OPEN, Status
 
-from .filetypes import ACCEPTED_WORDS, document_name_clean, file_type_detect, is_program
+from .filetypes import (
+    ACCEPTED_WORDS,
+    FileType,
+    document_name_clean,
+    file_type_detect,
+    is_program,
+)
 from .models import Document, DocumentKind
 from .scanning import ScannerUnavailable, scanner_get
 from .selectors import document_max_bytes
@@ -62,26 +68,11 @@ def document_upload(
         )
     if kind not in DocumentKind.values:
         raise ServiceError("Select what the document is", field="kind")
-    if upload is None:
+    file_type = document_file_check(upload)
+    if upload is None or upload.file is None:  # refused above; this tells the type checker
         raise ServiceError("Select a file", field="file")
-    limit = document_max_bytes()
-    if not upload.size:
-        raise ServiceError("The selected file is empty", field="file")
-    if upload.size > limit:
-        raise ServiceError(
-            f"The selected file must be smaller than {megabytes(limit)}",
-            field="file",
-            code="too_large",
-        )
     stream = upload.file
-    if stream is None:
-        raise ServiceError("Select a file", field="file")
-    file_type = file_type_detect(stream)
-    if file_type is None:
-        message = f"The selected file must be {ACCEPTED_WORDS}"
-        if is_program(stream):
-            message += ". This file is a program, whatever its name says"
-        raise ServiceError(message, field="file", code="wrong_type")
+    size = upload.size or 0
     _scan(stream, referral=referral, by=by)
 
     digest = hashlib.sha256()
@@ -96,7 +87,7 @@ def document_upload(
             kind=kind,
             name=document_name_clean(upload.name or "", file_type),
             file_type=file_type.code,
-            size=upload.size,
+            size=size,
             sha256=digest.hexdigest(),
             storage_name=f"referrals/{referral.pk}/{uuid.uuid4().hex}",
             uploaded_at=clock.now(),
@@ -111,7 +102,7 @@ def document_upload(
                 "referral_id": referral.pk,
                 "kind": kind,
                 "file_type": file_type.code,
-                "size": upload.size,
+                "size": size,
             },
         )
     storage = documents_storage()
@@ -133,6 +124,32 @@ def document_upload(
 def _remove(storage: Storage, document: Document) -> None:
     storage.delete(document.storage_name)
     Document.objects.filter(pk=document.pk).delete()
+
+
+def document_file_check(upload: UploadedFile | None) -> FileType:
+    """The file's type, if it is one the service accepts; ServiceError (field ``file``) if not.
+
+    Present, not empty, within the size limit, and a PDF, DOCX, JPEG or PNG by
+    its content. Reads nothing into storage.
+    """
+    if upload is None or upload.file is None:
+        raise ServiceError("Select a file", field="file")
+    limit = document_max_bytes()
+    if not upload.size:
+        raise ServiceError("The selected file is empty", field="file")
+    if upload.size > limit:
+        raise ServiceError(
+            f"The selected file must be smaller than {megabytes(limit)}",
+            field="file",
+            code="too_large",
+        )
+    file_type = file_type_detect(upload.file)
+    if file_type is None:
+        message = f"The selected file must be {ACCEPTED_WORDS}"
+        if is_program(upload.file):
+            message += ". This file is a program, whatever its name says"
+        raise ServiceError(message, field="file", code="wrong_type")
+    return file_type
 
 
 def _scan(stream: Any, *, referral: Referral, by: Any) -> None:

@@ -46,6 +46,12 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{document.get_kind_display()} added: {document.name}")
                 return redirect("documents:list", pk=referral.pk)
+        else:
+            # Every problem at once (GOV.UK error summary): the file too, not only the kind.
+            try:
+                services.document_file_check(form.cleaned_data.get("file"))
+            except ServiceError as error:
+                form.add_error("file", error.message)
     referral_view_record(referral=referral, by=request.user, request=request, what="documents")
     return render(
         request,

@@ -177,3 +177,14 @@ def test_no_file_and_no_kind_get_their_errors(client_for, world, storage):
     ).content.decode()
     assert "Select a file" in page
     assert stored_files(storage) == []
+
+
+def test_a_missing_kind_and_a_bad_file_are_both_reported(client_for, world, storage):
+    response = client_for(world["referrer"]).post(
+        f"/documents/referral/{world['referral'].pk}/", {"file": pdf("x.pdf", samples.ELF)}
+    )
+    page = response.content.decode()
+    summary = page.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    assert "Select what the document is" in summary
+    assert "This file is a program, whatever its name says" in summary
+    assert stored_files(storage) == []
