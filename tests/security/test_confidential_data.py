@@ -28,13 +28,14 @@ from .crawler import crawl
 pytestmark = pytest.mark.django_db
 
 
-# Who may see what (design brief): the price only the unit and the home itself
-# (an authority only for an offer to its own referral: none is planted here);
-# the surname only the unit and the child's own authority; a home the referral
-# was sent to may see the first name, never the surname.
+# Who may see what (design brief, docs/security.md): the price only the unit and the
+# home itself (an authority only for an offer to its own referral: none is planted
+# here); the child's names only the unit and the child's own authority; a home the
+# referral was sent to sees the child's initials, never a name.
 MAY_SEE_PRICE = {"coordinator", "unit_manager", "home_shared"}
 MAY_SEE_SURNAME = {"coordinator", "unit_manager", "referrer_same_la"}
-MAY_SEE_FIRST_NAME = MAY_SEE_SURNAME | {"home_shared"}
+MAY_SEE_FIRST_NAME = MAY_SEE_SURNAME
+INITIALS = "O.Q."  # Ottolinesynth Quarringtonzed, as a home is shown her
 PEOPLE = [
     "referrer_same_la",
     "referrer_other_la",
@@ -74,6 +75,14 @@ def test_nothing_confidential_reaches_a_person_who_may_not_see_it(
         assert SURNAME not in line and FIRST_NAME not in line, (
             f"personal data in a log line: {line}"
         )
+
+
+def test_a_home_the_referral_was_sent_to_sees_the_childs_initials_only(world, client_for) -> None:
+    shared = crawl(client_for(world["home_shared"]))
+    assert shared.containing(f">{INITIALS}<"), "the home was not shown the child's initials"
+    assert not shared.containing(FIRST_NAME) and not shared.containing(SURNAME)
+    other = crawl(client_for(world["home_other"]))
+    assert not other.containing(f">{INITIALS}<")
 
 
 def test_the_crawl_does_reach_the_price_for_the_unit(world, client_for) -> None:

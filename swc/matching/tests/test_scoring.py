@@ -279,24 +279,81 @@ def test_every_home_is_either_a_candidate_or_excluded_with_a_reason(
         assert all(0 <= p.points <= p.out_of for p in c.parts)
 
 
-@given(homes=homes_strategy())
-@settings(max_examples=40, deadline=None)
-def test_the_vectorised_matrix_agrees_with_match_referral(homes: list[HomeProfile]) -> None:
-    c = child()
-    result = match_referral(c, homes, TODAY)
-    matrix = score_matrix([c], homes, TODAY)
-    for candidate in result.candidates:
-        (col,) = [
-            i
-            for i, b in enumerate(matrix.beds)
-            if b.home_id == candidate.home_id and b.bed == candidate.bed
-        ]
-        assert matrix.feasible[0, col]
-        assert matrix.scores[0, col] == pytest.approx(candidate.score, abs=0.051)
-    excluded = {e.home_id for e in result.exclusions}
-    for col, b in enumerate(matrix.beds):
-        if b.home_id in excluded:
-            assert not matrix.feasible[0, col]
+@st.composite
+def children_strategy(draw: st.DrawFn, home_ids: list[int]) -> list[ChildProfile]:
+    """Children differing in every field a hard constraint or a score reads."""
+    out = []
+    for referral_id in range(1, draw(st.integers(min_value=1, max_value=4)) + 1):
+        out.append(
+            ChildProfile(
+                referral_id=referral_id,
+                age=draw(st.integers(11, 17)),
+                sex=draw(st.sampled_from(["female", "male"])),
+                needs=frozenset(draw(st.lists(st.sampled_from(CODES), max_size=3))),
+                latitude=draw(st.floats(50, 55)),
+                longitude=draw(st.floats(-4, 1)),
+                date_needed=TODAY + dt.timedelta(days=draw(st.integers(0, 4))),
+                excluded_home_ids=frozenset(draw(st.lists(st.sampled_from(home_ids), max_size=2))),
+                earlier_home_ids=frozenset(draw(st.lists(st.sampled_from(home_ids)))),
+            )
+        )
+    return out
+
+
+@st.composite
+def constrained_homes_strategy(draw: st.DrawFn) -> list[HomeProfile]:
+    """Homes differing in every hard-constraint field, beds' restrictions included.
+
+    Each constraint is usually met, so that a home is often excluded by one rule alone:
+    a mistake in any single rule then changes the answer.
+    """
+    out = []
+    for h in draw(homes_strategy()):
+        age_min = draw(st.sampled_from([10, 10, 10, 12, 14, 15]))
+        beds = tuple(
+            dataclasses.replace(
+                b, restriction_sex=draw(st.sampled_from(["", "", "", "female", "male"]))
+            )
+            for b in h.beds
+        )
+        out.append(
+            dataclasses.replace(
+                h,
+                age_min=age_min,
+                age_max=draw(st.sampled_from([17, 17, 17, 13, 15, 16])),
+                accepts=draw(st.sampled_from(["boys and girls"] * 3 + ["boys", "girls"])),
+                admissions_suspended=draw(st.booleans()),
+                admissions_suspended_until=draw(
+                    st.none() | st.integers(-1, 5).map(lambda d: TODAY + dt.timedelta(days=d))
+                ),
+                beds=beds,
+            )
+        )
+    return out
+
+
+@given(data=st.data())
+@settings(max_examples=80, deadline=None)
+def test_the_vectorised_matrix_agrees_with_match_referral(data: st.DataObject) -> None:
+    homes = data.draw(constrained_homes_strategy())
+    children = data.draw(children_strategy([h.home_id for h in homes]))
+    matrix = score_matrix(children, homes, TODAY)
+    for row, c in enumerate(children):
+        result = match_referral(c, homes, TODAY)
+        candidates = {candidate.home_id: candidate for candidate in result.candidates}
+        for col, b in enumerate(matrix.beds):
+            # A bed is feasible exactly when its home is a candidate, the bed suits the
+            # child's sex and it is free by the date needed.
+            suits = b.bed.restriction_sex in ("", c.sex)
+            expected = b.home_id in candidates and suits and b.bed.available_from <= c.date_needed
+            assert bool(matrix.feasible[row, col]) is expected, (c, b)
+        for candidate in result.candidates:
+            (col,) = [
+                i
+                for i, b in enumerate(matrix.beds)
+                if b.home_id == candidate.home_id and b.bed == candidate.bed
+            ]
+            assert matrix.scores[row, col] == pytest.approx(candidate.score, abs=0.051)
 
 
 def test_the_coordinators_documentation_states_the_weights_in_use() -> None:

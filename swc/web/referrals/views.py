@@ -295,7 +295,7 @@ def _answers(referral: Referral) -> list[dict[str, Any]]:
     return sections
 
 
-@requires("referral.view")
+@requires("referral.view_identity")
 def referral_check(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get_for(request.user, pk, "referral.view_identity")
     moves = services.referral_moves_for(request.user, referral)
