@@ -22,8 +22,8 @@ from swc.audit.services import audit_record
 from swc.core import clock
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
-from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind, Role
-from swc.organisations.policy import principal_for, require, user_can
+from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
+from swc.organisations.policy import require, user_can
 
 from .completeness import FIELDS, answer_problems, referral_problems
 from .deadlines import keep_alive_of
@@ -67,12 +67,14 @@ PUBLISHED_BY_CALLER = frozenset(
 
 def actor_of(user: Any) -> str | None:
     """Which side of the workflow a person acts for: the authority or the unit."""
-    principal = principal_for(user)
-    if principal.has_role(Role.COORDINATOR, Role.UNIT_MANAGER):
+    # The policy decides: whoever triages referrals acts for the unit, whoever makes them
+    # for an authority, whoever keeps a home's register for the home. The transition
+    # table then says what each side may do.
+    if user_can(user, "referral.triage"):
         return Actor.UNIT
-    if principal.has_role(Role.REFERRER):
+    if user_can(user, "referral.create"):
         return Actor.REFERRER
-    if principal.has_role(Role.HOME_MANAGER):
+    if user_can(user, "register.update"):
         return Actor.HOME
     return None
 

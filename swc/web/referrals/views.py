@@ -22,7 +22,7 @@ from swc.matching import selectors as matching_selectors
 from swc.matching.models import Placement
 from swc.organisations.access import requires
 from swc.organisations.models import LocalAuthority
-from swc.organisations.policy import principal_for, user_can
+from swc.organisations.policy import ANY, principal_for, scopes_for, user_can
 from swc.referrals import selectors, services
 from swc.referrals.completeness import (
     SECTION_BY_SLUG,
@@ -87,7 +87,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     referrals = list(page.object_list)
-    principal = principal_for(request.user)
     rows: list[Any] = referrals
     if referrals:
         # Only the rows shown are read, so only they are audited.
@@ -108,7 +107,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "sees_identity": sees_identity,
             "may_create": user_can(request.user, "referral.create"),
-            "is_unit": principal.is_unit,
+            # Someone who sees every authority's referrals needs to be told whose each is.
+            "shows_authority": ANY in scopes_for(request.user, "referral.view"),
             "shows": LIST_SHOWS.items(),
             "current_show": show,
             "statuses": Status.choices,

@@ -17,6 +17,7 @@ from swc.homes import selectors, services
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.homes.register import working_day_is
 from swc.organisations.access import requires
+from swc.organisations.policy import user_can
 
 from .forms import BoardFilterForm, DayForm, ProfileForm, RegisterForm, VacancyForm
 
@@ -53,7 +54,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "board": board,
             "sort_links": sort_links,
             "current_sort": board.filters.sort,
-            "is_unit": selectors.prices_visible_for_every_home(request.user),
+            # A home's name links to its register page only for those who may open it.
+            "links_home_page": user_can(request.user, "register.confirmations.view"),
         },
     )
 

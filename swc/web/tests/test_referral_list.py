@@ -79,3 +79,18 @@ def test_a_home_chooses_open_or_closed_but_not_by_status(client_for, authority) 
     assert shown(client, show="closed") == [sent[1].reference]
     assert shown(client, show="open", status=Status.PLACED) == [sent[0].reference]
     assert 'name="status"' not in client.get("/referrals/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "told_whose"),
+    [(Role.COORDINATOR, True), (Role.UNIT_MANAGER, True), (Role.REFERRER, False)],
+)
+def test_only_those_who_see_every_authoritys_referrals_are_told_whose_each_is(
+    client_for, authority, role, told_whose
+) -> None:
+    make(authority, [Status.COMPLETE])
+    viewer = user_with_role(role, authority.organisation if role == Role.REFERRER else None)
+    page = client_for(viewer).get("/referrals/").content.decode()
+    assert len(REFERENCE.findall(page)) == 1
+    assert ('scope="col" class="govuk-table__header">Authority<' in page) is told_whose
+    assert ("Synthetic Shire" in page) is told_whose

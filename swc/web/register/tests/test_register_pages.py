@@ -58,6 +58,25 @@ def test_the_unit_sees_prices_on_the_board_and_nobody_else_does(client_for, home
         assert "Weekly price" not in page
 
 
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [
+        (Role.COORDINATOR, True),
+        (Role.UNIT_MANAGER, True),
+        (Role.REFERRER, False),
+        (Role.ANALYST, False),
+        (Role.HOME_MANAGER, False),
+    ],
+)
+def test_a_homes_name_links_to_its_page_only_for_those_who_may_open_it(
+    client_for, home, role, linked
+) -> None:
+    declaration_make(home, on=TODAY, occupied_welfare=10)
+    page = client_for(user_with_role(role)).get(reverse("register:board")).content.decode()
+    assert "Synthetic Lodge" in page
+    assert (f'href="/register/homes/{home.pk}/"' in page) is linked
+
+
 def test_board_distance_filter_and_server_side_sort(client_for) -> None:
     SecureHomeFactory(name="Far Home", latitude=55.0, longitude=-1.6)
     near = SecureHomeFactory(name="Near Home", latitude=50.9, longitude=-1.3)
