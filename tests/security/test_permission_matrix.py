@@ -104,8 +104,12 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("matching:exclusions", "GET"): frozenset({R, D}),
     ("matching:exclusion-remove", "POST"): frozenset({R, D}),
     ("matching:placements", "GET"): UNIT,
-    ("matching:discharge", "GET"): UNIT,
-    ("matching:admit", "GET"): UNIT,
+    ("matching:discharge", "GET"): frozenset({H, C, M}),
+    ("matching:admit", "GET"): frozenset({H, C, M}),
+    ("matching:offer-accept", "GET"): frozenset({R, C, M}),
+    ("matching:offer-decline", "GET"): frozenset({R, C, M}),
+    ("matching:offer-withdraw", "GET"): frozenset({H, C, M}),
+    ("matching:list", "GET"): frozenset({R, C, M}),
     ("matching:match", "GET"): UNIT,
     ("matching:respond", "GET"): frozenset({H, C, M}),
     ("matching:offers", "GET"): frozenset({R, H, C, M}),
@@ -114,10 +118,13 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("api:v1:referral-responses", "GET"): frozenset({R, H, C, M}),
     ("api:v1:referral-responses", "POST"): frozenset({H, C, M}),
     ("api:v1:referral-offers", "GET"): frozenset({R, H, C, M}),
+    ("api:v1:referral-shortlist", "GET"): frozenset({R, C, M}),
     ("api:v1:offer-accept", "POST"): frozenset({R, C, M}),
-    ("api:v1:offer-admit", "POST"): UNIT,
+    ("api:v1:offer-decline", "POST"): frozenset({R, C, M}),
+    ("api:v1:offer-withdraw", "POST"): frozenset({H, C, M}),
+    ("api:v1:offer-admit", "POST"): frozenset({H, C, M}),
     ("api:v1:placements", "GET"): UNIT,
-    ("api:v1:placement-discharge", "POST"): UNIT,
+    ("api:v1:placement-discharge", "POST"): frozenset({H, C, M}),
     # questions between the parties about a referral, and its documents: a home asks
     # (the unit may too), the authority or the unit answers, the unit passes questions on
     # and its manager decides whether homes may ask authorities directly; the authority
@@ -214,6 +221,11 @@ EXPECTED_RULES: dict[str, dict[str, Scope]] = {
     "home_response.record": {C: ANY, M: ANY, H: SHARED},
     "offer.view": {C: ANY, M: ANY, R: OWN, H: SHARED},
     "offer.accept": {C: ANY, M: ANY, R: OWN},
+    "shortlist.view": {C: ANY, M: ANY, R: OWN},
+    "offer.decline": {C: ANY, M: ANY, R: OWN},
+    "offer.withdraw": {C: ANY, M: ANY, H: SHARED},
+    "home_response.answer_for": {C: ANY, M: ANY, H: OWN},
+    "placement.admit": {C: ANY, M: ANY, H: SHARED},
     "placement.record": _UNIT_ANY,
     "allocation.propose": _UNIT_ANY,
     "home_exclusion.manage": {R: OWN, D: OWN},
@@ -332,6 +344,13 @@ ROWS_WITH_IDENTIFIERS = [row for row in ROWS if row not in ROWS_WITHOUT_IDENTIFI
 def test_the_url_configuration_was_walked() -> None:
     names = {e.name for e in ENDPOINTS}
     assert {"web:start", "web:sign-in", "healthz", "api:v1:referral-list"} <= names
+
+
+def test_every_url_has_a_name_of_its_own() -> None:
+    """The table and ``reverse`` find a URL by its name: two URLs with one name hide one."""
+    names = [e.name for e in ENDPOINTS]
+    shared = sorted({name for name in names if names.count(name) > 1})
+    assert not shared, f"These names are given to more than one URL: {shared}"
 
 
 def test_every_endpoint_declares_its_rule() -> None:
@@ -499,6 +518,7 @@ RECORD_PAGES = [
     "matching:match",
     "matching:respond",
     "matching:offers",
+    "matching:list",
     "reporting:survey",
     "questions:thread",
     "documents:list",

@@ -21,7 +21,7 @@ urlpatterns = [
         name="referral-responses",
     ),
     path("referrals/<str:pk>/offers/", matching.OffersView.as_view(), name="referral-offers"),
-    path("referrals/<str:pk>/list/", matching.ShortlistView.as_view(), name="referral-list"),
+    path("referrals/<str:pk>/list/", matching.ShortlistView.as_view(), name="referral-shortlist"),
     path("offers/<str:pk>/accept/", matching.OfferAcceptView.as_view(), name="offer-accept"),
     path("offers/<str:pk>/decline/", matching.OfferDeclineView.as_view(), name="offer-decline"),
     path("offers/<str:pk>/withdraw/", matching.OfferWithdrawView.as_view(), name="offer-withdraw"),
