@@ -243,7 +243,9 @@ EXPECTED_RULES: dict[str, dict[str, Scope]] = {
     "report.view_aggregates": {C: ANY, M: ANY, A: ANY},
     "report.export": {C: ANY, M: ANY, A: ANY},
     "report.sign_off": {M: ANY},
-    "survey.answer": {R: OWN, H: OWN},
+    "report.view_unsuppressed": _UNIT_ANY,
+    "sign_up.view": _UNIT_ANY,
+    "survey.answer": {R: OWN, H: SHARED},
     "audit.view": {M: ANY},
     "subject_access.export": {M: ANY},
 }
