@@ -46,6 +46,9 @@ class EventKind:
     QUESTION_FOR_UNIT = "question.for_unit"
     QUESTION_ANSWERED = "question.answered"
     QUESTION_ANSWERED_UNIT = "question.answered_unit"
+    # Accounts (swc.organisations, docs/accounts.md): to the person the account belongs to.
+    ACCOUNT_INVITED = "account.invited"
+    ACCOUNT_INACTIVE_WARNING = "account.inactive_warning"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ class Audience:
     UNIT_MANAGERS = "unit_managers"
     # Whoever can sign the organisation up: an authority's admins, a home's managers.
     SIGNATORIES = "signatories"
+    # The one person an account event is about (``detail["account_id"]``).
+    ACCOUNT_HOLDER = "account_holder"
 
 
 class Message:
@@ -57,6 +59,8 @@ class Message:
     QUESTION_FOR_UNIT = EventKind.QUESTION_FOR_UNIT
     QUESTION_ANSWERED = EventKind.QUESTION_ANSWERED
     QUESTION_ANSWERED_UNIT = EventKind.QUESTION_ANSWERED_UNIT
+    ACCOUNT_INVITED = EventKind.ACCOUNT_INVITED
+    ACCOUNT_INACTIVE_WARNING = EventKind.ACCOUNT_INACTIVE_WARNING
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,22 @@ MESSAGES: dict[str, MessageSpec] = {
         "{authority} has answered the unit's question about referral {reference}. "
         "Read the answer: {link}",
         (A.UNIT,),
+    ),
+    # Accounts: the invitation carries only the one-time link (docs/accounts.md).
+    Message.ACCOUNT_INVITED: MessageSpec(
+        "You are invited to the service",
+        "You have been invited to Secure Welfare Coordination",
+        "You have been invited to use the Secure Welfare Coordination service. "
+        "Set your password and your authenticator app here: {link} "
+        "The link works once and expires on {expires}.",
+        (A.ACCOUNT_HOLDER,),
+    ),
+    Message.ACCOUNT_INACTIVE_WARNING: MessageSpec(
+        "Your account is about to be closed for lack of use",
+        "Your Secure Welfare Coordination account will be disabled on {disable_on}",
+        "Nobody has signed in to your Secure Welfare Coordination account for a long time. "
+        "To keep it, sign in before {disable_on}: {link}",
+        (A.ACCOUNT_HOLDER,),
     ),
 }
 

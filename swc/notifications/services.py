@@ -131,6 +131,13 @@ def recipients_for(event: DomainEvent, audience: str) -> list[tuple[User, int | 
                 ]
             )
         ]
+    if audience == Audience.ACCOUNT_HOLDER:
+        return [
+            (u, None)
+            for u in User.objects.filter(
+                pk=int(event.detail.get("account_id") or 0), is_active=True
+            )
+        ]
     raise ValueError(f"unknown audience {audience!r}")
 
 
@@ -198,6 +205,8 @@ def _personalisation(
     if message in QUESTION_MESSAGES and event.referral_id is not None:
         values["link"] = _link("questions:thread", event.referral_id)
         values["asker"] = values.get("home") or "The Secure Welfare Coordination Unit"
+    if message == Message.ACCOUNT_INVITED:
+        values["link"] = _link("account:invitation", event.detail.get("invitation_token", ""))
     if message == Message.HOME_RESPONDED:
         values["response"] = RESPONSE_WORDS.get(str(event.detail.get("kind", "")), "responded")
     if message in MESSAGE_LINKS and event.referral_id is not None:
@@ -213,6 +222,8 @@ def _personalisation(
         "expected",
         "admitted",
         "discharged",
+        "expires",
+        "disable_on",
     ):
         if key in event.detail:
             values[key] = str(event.detail[key])

@@ -32,8 +32,11 @@ def requires(action: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+            if not request.user.is_authenticated or request.POST.get(TIMED_OUT_FIELD):
+                return signed_out_redirect(request)
+            if request.method == "POST" and request.POST.get(KEPT_FIELD):
+                # A kept form sent again after sign-in: it is no longer waiting.
+                timed_out_submission_forget(request.user, request.POST[KEPT_FIELD])
             if not user_can(request.user, action):
                 access_refused_record(request, action)
                 raise Http404()
@@ -43,6 +46,71 @@ def requires(action: str) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+TIMED_OUT_FIELD = "swc_timed_out"
+KEPT_FIELD = "swc_kept"
+
+
+def timed_out_submission_forget(user: Any, pk: str) -> None:
+    from .services import timed_out_submission_discard
+
+    if pk.isdigit():
+        timed_out_submission_discard(user=user, pk=int(pk))
+
+
+def expired_session_user_id(request: HttpRequest) -> int | None:
+    """Whose session the request's cookie named, if it ended by time-out after two-factor.
+
+    Django forgets an expired session's data when it loads it, but its row stays
+    until ``clearsessions``; the cookie's key is a secret only that browser holds.
+    """
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return None
+    row = Session.objects.filter(session_key=key).first()
+    if row is None:
+        return None
+    data = row.get_decoded()
+    if not data.get("otp_device_id") or not data.get("_auth_user_id"):
+        return None
+    try:
+        return int(data["_auth_user_id"])
+    except (TypeError, ValueError):
+        return None
+
+
+def signed_out_redirect(request: HttpRequest) -> HttpResponse:
+    """To sign in, then back here; a form sent after a time-out is kept, not lost.
+
+    A form arrives without a session when the session timed out while the
+    person was typing, or with ``swc_timed_out`` when the page's time-out
+    warning sent it as the session ended. Either way its fields are kept for
+    the account the session belonged to, and offered back after sign-in
+    (docs/accounts.md). Nothing the form asked for is done.
+    """
+    from django.conf import settings
+    from django.contrib.auth import logout
+    from django.shortcuts import redirect, resolve_url
+    from django.utils.http import urlencode
+
+    from .services import timed_out_submission_keep
+
+    path = request.get_full_path()
+    if request.method != "POST":
+        return redirect_to_login(path)
+    user_id = request.user.pk if request.user.is_authenticated else None
+    user_id = user_id or expired_session_user_id(request)
+    if user_id is not None:
+        timed_out_submission_keep(user_id=user_id, path=path, fields=dict(request.POST.lists()))
+    if request.user.is_authenticated:
+        logout(request)
+    return redirect(
+        resolve_url(settings.LOGIN_URL) + "?" + urlencode({"next": path, "reason": "timeout"})
+    )
 
 
 def access_refused_record(request: HttpRequest, action: str) -> None:

@@ -157,3 +157,45 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_digest[:8]} at {self.at:%H:%M:%S}"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited person set their password (docs/accounts.md).
+
+    Only a digest of the link's secret is kept, so the table cannot be used to
+    sign in as anyone; the link itself travels once, in the invitation email.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} for account {self.user_id}"
+
+
+class TimedOutSubmission(models.Model):
+    """A form sent after its session had ended, kept so that nothing typed is lost.
+
+    Held for the account whose session it was, only until that person signs in
+    again and sends or discards it (and never longer than the session limit).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    fields = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Timed-out form for account {self.user_id} at {self.path}"

@@ -61,6 +61,14 @@ RULES: dict[str, Mapping[str, Scope]] = {
     # --- organisations and people ---
     "organisation.view": {**UNIT_OPERATIONAL, R.ADMIN: OWN, R.REFERRER: OWN, R.HOME_MANAGER: OWN},
     "user.manage": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
+    # An organisation's accounts (docs/accounts.md): its administrator, or the unit manager for any.
+    "account.list": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
+    "account.invite": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
+    "account.change_role": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
+    "account.disable": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
+    "account.enable": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
+    "account.reset_two_factor": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
+    "account.view_history": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
     "reference_data.manage": {R.UNIT_MANAGER: ANY},
     "api_key.manage": {R.ADMIN: OWN, R.UNIT_MANAGER: ANY},
     "terms.accept": {R.ADMIN: OWN, R.HOME_MANAGER: OWN, R.REFERRER: OWN},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.db import transaction
 
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
+from swc.core import clock
 from swc.core.csv_import import (
     Column,
     ImportRejected,
@@ -24,8 +27,19 @@ from swc.core.csv_import import (
 )
 from swc.core.errors import ServiceError
 
-from .models import LocalAuthority, Membership, Organisation, OrganisationKind, Region, User
-from .policy import ROLE_ORGANISATION_KINDS
+from .models import (
+    Invitation,
+    LocalAuthority,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    Role,
+    TimedOutSubmission,
+    User,
+)
+from .policy import ROLE_ORGANISATION_KINDS, principal_for, require
+from .selectors import Account
 
 LOCAL_AUTHORITY_COLUMNS = [
     Column("dfe_la_code", parse_pattern(r"\d{3}", "a three-digit DfE LA code")),
@@ -177,3 +191,379 @@ def sign_in_attempt_allow(email: str) -> bool:
             return False
         SignInAttempt.objects.create(account_digest=digest, at=now)
     return True
+
+
+# --- accounts run by each organisation (docs/accounts.md) -----------------------
+
+INVITATION_DAYS_DEFAULT = 7
+
+
+def _token_digest(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _other_active_admins(account_user_id: int, organisation_id: int) -> Any:
+    """A subquery: some other active administrator of the organisation exists."""
+    from django.db.models import Exists
+
+    return Exists(
+        Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.ADMIN, user__is_active=True
+        ).exclude(user_id=account_user_id)
+    )
+
+
+def _manage_check(by: User, action: str, account: Account) -> None:
+    """The policy for ``action`` on ``account``, then: nobody acts on a role above their own."""
+    from .roles import rank_of
+
+    require(by, action, account)
+    if rank_of(account.roles) > rank_of(principal_for(by).roles):
+        raise ServiceError("You cannot change the account of someone with a role above your own")
+
+
+def _invitation_create(*, user: User, by: User, organisation: Organisation, now: Any) -> None:
+    import datetime as dt
+    import secrets
+
+    from django.conf import settings
+
+    from swc.core.events import DomainEvent, EventKind, event_publish
+
+    days = getattr(settings, "SWC_INVITATION_DAYS", INVITATION_DAYS_DEFAULT)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=user,
+        token_digest=_token_digest(token),
+        created_at=now,
+        created_by=by,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    # The secret travels only in the event, to the outbox row of the one email that carries it.
+    event_publish(
+        DomainEvent(
+            kind=EventKind.ACCOUNT_INVITED,
+            key=f"account:{user.pk}:invitation:{invitation.pk}",
+            occurred_at=now,
+            actor_id=by.pk,
+            detail={
+                "account_id": user.pk,
+                "invitation_token": token,
+                "expires": f"{invitation.expires_at.astimezone(clock.LONDON):%-d %B %Y}",
+            },
+        )
+    )
+
+
+def account_invite(
+    *, by: User, organisation: Organisation, email: str, full_name: str, roles: list[str]
+) -> User:
+    """Create an account in ``organisation`` and email its holder a one-time link.
+
+    The account has no password until the link is used; the roles must fit the
+    organisation and be no higher than the inviter's own.
+    """
+    from django.db import IntegrityError
+
+    from .roles import roles_refused
+
+    require(by, "account.invite", organisation)
+    refused = roles_refused(
+        giver_roles=principal_for(by).roles, kind=organisation.kind, roles=roles
+    )
+    if refused:
+        raise ServiceError(refused, field="roles")
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError("There is already an account with that email address", field="email")
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=None, full_name=full_name)
+            for role in roles:
+                Membership.objects.create(
+                    user=user, organisation=organisation, role=role, created_by=by
+                )
+            audit_record(
+                actor=by,
+                action=AuditAction.CREATE,
+                obj=user,
+                detail={"invited": True, "roles": sorted(roles)},
+            )
+            _invitation_create(user=user, by=by, organisation=organisation, now=now)
+    except IntegrityError:
+        # Two invitations for the same address at once: the unique email decided.
+        raise ServiceError(
+            "There is already an account with that email address", field="email"
+        ) from None
+    return user
+
+
+def account_invite_again(*, by: User, account: Account) -> None:
+    """A new link for someone who has not yet set a password (the earlier ones stop working)."""
+    _manage_check(by, "account.invite", account)
+    if account.user.has_usable_password():
+        raise ServiceError("This person has already accepted their invitation")
+    now = clock.now()
+    with transaction.atomic():
+        Invitation.objects.filter(user=account.user, accepted_at__isnull=True).update(
+            expires_at=now
+        )
+        audit_record(
+            actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"invited": True}
+        )
+        _invitation_create(user=account.user, by=by, organisation=account.organisation, now=now)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation this link's secret belongs to, whether or not it can still be used."""
+    return (
+        Invitation.objects.select_related("user").filter(token_digest=_token_digest(token)).first()
+    )
+
+
+def invitation_accept(*, token: str, password: str) -> User:
+    """Use a one-time link: set the account's password. Works once, before it expires."""
+    invitation = invitation_for_token(token)
+    now = clock.now()
+    if invitation is None:
+        raise ServiceError(INVITATION_UNKNOWN)
+    if invitation.accepted_at is not None:
+        raise ServiceError(INVITATION_USED)
+    if invitation.expires_at <= now or not invitation.user.is_active:
+        raise ServiceError(INVITATION_EXPIRED)
+    try:
+        validate_password(password, invitation.user)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="password") from None
+    with transaction.atomic():
+        # Exactly once, even if the link is opened twice at the same moment.
+        taken = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now
+        ).update(accepted_at=now)
+        if taken != 1:
+            raise ServiceError(INVITATION_USED)
+        user = invitation.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=user, action=AuditAction.CHANGE, obj=user, detail={"invitation": "accepted"}
+        )
+    return user
+
+
+INVITATION_UNKNOWN = (
+    "This invitation link is not recognised. Check you copied the whole link from the email"
+)
+INVITATION_USED = (
+    "This invitation link has already been used. Sign in with your email address and password"
+)
+INVITATION_EXPIRED = (
+    "This invitation link has expired. Ask your organisation's administrator to send a new one"
+)
+
+
+def account_roles_set(*, by: User, account: Account, roles: list[str]) -> None:
+    """Give ``account`` exactly ``roles`` in its organisation; its last administrator stays one."""
+    from .roles import roles_refused
+
+    _manage_check(by, "account.change_role", account)
+    refused = roles_refused(
+        giver_roles=principal_for(by).roles, kind=account.organisation.kind, roles=roles
+    )
+    if refused:
+        raise ServiceError(refused, field="roles")
+    organisation = account.organisation
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        if Role.ADMIN in account.roles and Role.ADMIN not in roles:
+            removed, _ = (
+                Membership.objects.filter(
+                    user=account.user, organisation=organisation, role=Role.ADMIN
+                )
+                .filter(_other_active_admins(account.user.pk, organisation.pk))
+                .delete()
+            )
+            if not removed:
+                raise ServiceError(LAST_ADMIN, field="roles")
+        Membership.objects.filter(user=account.user, organisation=organisation).exclude(
+            role__in=roles
+        ).delete()
+        for role in roles:
+            Membership.objects.get_or_create(
+                user=account.user, organisation=organisation, role=role, defaults={"created_by": by}
+            )
+        audit_record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            obj=account.user,
+            detail={"roles": sorted(roles), "previous_roles": sorted(account.roles)},
+        )
+
+
+LAST_ADMIN = (
+    "This is the organisation's only administrator. Make someone else an administrator first"
+)
+
+
+def account_disable(*, by: User, account: Account) -> None:
+    """Disable an account: its sessions and API keys stop on their next request.
+
+    Sessions stop because the authentication backend refuses an inactive
+    account when it loads the session; API keys because they are accepted only
+    for an active account (swc.api.services.api_key_authenticate).
+    """
+    _manage_check(by, "account.disable", account)
+    if account.user.pk == by.pk:
+        raise ServiceError("You cannot disable your own account")
+    organisation = account.organisation
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        accounts = User.objects.filter(pk=account.user.pk, is_active=True)
+        if Role.ADMIN in account.roles:
+            accounts = accounts.filter(_other_active_admins(account.user.pk, organisation.pk))
+        if accounts.update(is_active=False, deactivated_at=clock.now()) != 1:
+            if Role.ADMIN in account.roles and account.user.is_active:
+                raise ServiceError(LAST_ADMIN)
+            raise ServiceError("This account is already disabled")
+        audit_record(
+            actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"disabled": True}
+        )
+
+
+def account_enable(*, by: User, account: Account) -> None:
+    """Let a disabled person sign in again (their roles are as they were)."""
+    _manage_check(by, "account.enable", account)
+    with transaction.atomic():
+        if (
+            User.objects.filter(pk=account.user.pk, is_active=False).update(
+                is_active=True, deactivated_at=None, last_login=clock.now()
+            )
+            != 1
+        ):
+            raise ServiceError("This account is already enabled")
+        audit_record(
+            actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"enabled": True}
+        )
+
+
+def account_two_factor_reset(
+    *, by: User, account: Account, reason: str, identity_checked: bool
+) -> None:
+    """Remove the account's authenticator app: at their next sign-in they set up a new one.
+
+    Only after checking who is asking (recorded, with the reason); their
+    sessions need the second step again at once.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _manage_check(by, "account.reset_two_factor", account)
+    if not identity_checked:
+        raise ServiceError(
+            "Confirm that you have checked the person's identity", field="identity_checked"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Enter why the authenticator app is being reset", field="reason")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=account.user).delete()
+        audit_record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            obj=account.user,
+            detail={"two_factor_reset": True, "identity_checked": True, "reason": reason[:500]},
+        )
+
+
+@dataclass
+class AccountsDueReport:
+    warned: int = 0
+    disabled: int = 0
+    timed_out_forms_removed: int = 0
+
+
+def accounts_due_publish(now: Any) -> AccountsDueReport:
+    """Leavers: warn an account unused for (limit - 7) days, disable it at the limit.
+
+    "Unused" counts from the last sign-in, or from joining for someone who has
+    never signed in. The warning is sent once per period of disuse (its key
+    names the last sign-in); disabling is a conditional UPDATE, audited.
+    Also forgets timed-out forms older than the session limit.
+    """
+    import datetime as dt
+
+    from django.conf import settings
+    from django.db.models import Q
+    from django.db.models.functions import Coalesce
+
+    from swc.core.events import DomainEvent, EventKind, event_publish
+
+    days = int(getattr(settings, "SWC_ACCOUNT_UNUSED_DAYS", 90))
+    report = AccountsDueReport()
+    if days <= 0:
+        return report
+    limit = dt.timedelta(days=days)
+    warn_before = dt.timedelta(days=7)
+    active = User.objects.filter(is_active=True).annotate(
+        last_used=Coalesce("last_login", "date_joined")
+    )
+    for pk, last_used in active.filter(last_used__lte=now - limit).values_list("pk", "last_used"):
+        with transaction.atomic():
+            changed = User.objects.filter(
+                Q(last_login__isnull=True, date_joined=last_used) | Q(last_login=last_used),
+                pk=pk,
+                is_active=True,
+            ).update(is_active=False, deactivated_at=now)
+            if changed:
+                audit_record(
+                    actor=None,
+                    action=AuditAction.CHANGE,
+                    object_type="organisations.user",
+                    object_id=pk,
+                    detail={"disabled": True, "unused_days": days},
+                )
+                report.disabled += 1
+    due = active.filter(last_used__lte=now - limit + warn_before, last_used__gt=now - limit)
+    for pk, last_used in due.values_list("pk", "last_used"):
+        with transaction.atomic():
+            event_publish(
+                DomainEvent(
+                    kind=EventKind.ACCOUNT_INACTIVE_WARNING,
+                    key=f"account:{pk}:unused:{last_used.isoformat()}",
+                    occurred_at=now,
+                    detail={
+                        "account_id": pk,
+                        "disable_on": f"{(last_used + limit).astimezone(clock.LONDON):%-d %B %Y}",
+                    },
+                )
+            )
+        report.warned += 1
+    seconds = getattr(settings, "SWC_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+    report.timed_out_forms_removed, _ = TimedOutSubmission.objects.filter(
+        created_at__lt=now - dt.timedelta(seconds=seconds)
+    ).delete()
+    return report
+
+
+# --- forms sent after a time-out (docs/accounts.md, "Nothing lost to a time-out") -----
+
+TIMED_OUT_FIELDS_IGNORED = {"csrfmiddlewaretoken", "swc_timed_out", "swc_kept"}
+
+
+def timed_out_submission_keep(*, user_id: int, path: str, fields: dict[str, list[str]]) -> None:
+    """Keep a form that arrived after its session ended, for that session's own account.
+
+    One per account and address: a second time-out on the same page replaces it.
+    """
+    kept = {k: v for k, v in fields.items() if k not in TIMED_OUT_FIELDS_IGNORED}
+    with transaction.atomic():
+        TimedOutSubmission.objects.filter(user_id=user_id, path=path).delete()
+        TimedOutSubmission.objects.create(
+            user_id=user_id, path=path[:500], fields=kept, created_at=clock.now()
+        )
+
+
+def timed_out_submission_discard(*, user: User, pk: int) -> None:
+    TimedOutSubmission.objects.filter(user=user, pk=pk).delete()

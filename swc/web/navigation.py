@@ -34,6 +34,7 @@ NAVIGATION = [
     NavItem("Notifications", "notifications:outbox", "outbox.view"),
     NavItem("On-call rota", "notifications:rota", "rota.view"),
     NavItem("Audit", "audit:search", "audit.view"),
+    NavItem("People", "account:organisations", "account.list"),
 ]
 
 

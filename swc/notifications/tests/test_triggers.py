@@ -273,6 +273,8 @@ def test_no_childs_details_appear_in_any_rendered_message(world):
                             # Details the message does not use must never travel.
                             "first_name": child["first_name"],
                             "due": "1 December 2026",
+                            # The person an account message is for (swc.organisations).
+                            "account_id": world["coordinator"].pk,
                         },
                     )
                 )
@@ -289,6 +291,8 @@ def test_no_childs_details_appear_in_any_rendered_message(world):
             Message.MONTHLY_RETURN_DUE,
             Message.SIGN_UP_REMINDER,
             Message.DELIVERY_FAILED,
+            Message.ACCOUNT_INVITED,
+            Message.ACCOUNT_INACTIVE_WARNING,
         )
 
 

@@ -6,11 +6,13 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -25,6 +27,7 @@ from swc.organisations.mfa import (
     totp_secret_base32,
     user_is_verified,
 )
+from swc.organisations.selectors import timed_out_submission_for
 from swc.organisations.services import sign_in_attempt_allow
 
 from ..forms import GovukFormMixin
@@ -113,7 +116,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             auth_login(request, user)
             request.session["swc_next"] = _safe_next(request)
             return redirect("web:sign-in-mfa")
-    return render(request, "auth/sign_in.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request,
+        "auth/sign_in.html",
+        {
+            "form": form,
+            "next": _safe_next(request),
+            "timed_out": (request.GET.get("reason") or request.POST.get("reason")) == "timeout",
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
 
 
 @public
@@ -142,6 +154,9 @@ def sign_in_mfa(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit_record(actor=user, action=AuditAction.SIGN_IN, obj=user, request=request)
             target = request.session.pop("swc_next", None)
+            if timed_out_submission_for(user) is not None:
+                # A form sent after a time-out: offer it back before anything else.
+                return redirect("account:timed-out")
             return redirect(target or "web:start")
         else:
             audit_record(
@@ -170,6 +185,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
             actor=request.user, action=AuditAction.SIGN_OUT, obj=request.user, request=request
         )
     logout(request)
+    if request.POST.get("reason") == "timeout":
+        # The time-out warning's own sign-out: say why on the sign-in page, and come back.
+        query = {"reason": "timeout", **({"next": n} if (n := _safe_next(request)) else {})}
+        return redirect(reverse("web:sign-in") + "?" + urlencode(query))
     return redirect("web:signed-out")
 
 
