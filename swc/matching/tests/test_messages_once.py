@@ -20,6 +20,8 @@ from swc.matching.services import (
     home_response_record,
     match_run,
     offer_accept,
+    offer_decline,
+    offer_withdraw,
     placement_admit,
     shortlist_send,
 )
@@ -218,3 +220,44 @@ def test_a_referral_withdrawn_after_acceptance_tells_only_the_chosen_home_it_is_
         "home D (not sent)": Counter(),
         "another authority": Counter(),
     }
+
+
+def test_a_declined_offer_tells_the_home_and_the_unit_and_a_withdrawn_one_the_authority(
+    people,
+) -> None:
+    coordinator, referrer, homes = people["coordinator"], people["referrer"], people["homes"]
+    draft = ReferralFactory(local_authority=people["la"], **complete_values(NOW))
+    referral = referral_submit(referral=draft, by=referrer, version=draft.version)
+    shortlist_send(
+        run=match_run(referral=referral, by=coordinator),
+        by=coordinator,
+        home_ids=[homes["A"].pk, homes["B"].pk],
+    )
+    offers = {
+        name: home_response_record(
+            referral=referral,
+            kind="accept",
+            by=people["managers"][name],
+            vacancy=free_bed(homes[name]),
+            available_from=NOW.date(),
+        ).offer
+        for name in "AB"
+    }
+    before = _received(people)
+    offer_decline(offer=offers["A"], by=referrer, reason="Too far from the child's family")
+    offer_withdraw(offer=offers["B"], by=people["managers"]["B"], reason="Bed needed elsewhere")
+    after = _received(people)
+    assert {org: after[org] - before[org] for org in after} == {
+        "unit": Counter({("offer.declined", E): 1, ("offer.withdrawn", E): 1}),
+        "authority": Counter({("offer.withdrawn", E): 1, ("offer.withdrawn", T): 1}),
+        "home A (chosen)": Counter({("offer.declined", E): 1}),
+        "home B (offered, not chosen)": Counter(),
+        "home C (declined)": Counter(),
+        "home D (not sent)": Counter(),
+        "another authority": Counter(),
+    }
+    # The reason's words stay on the service: the message carries a reference and a link.
+    for row in Notification.objects.filter(message__in=["offer.declined", "offer.withdrawn"]):
+        body = message_render(row.message, row.personalisation)[1]
+        assert "family" not in body and "elsewhere" not in body
+        assert f"/matching/referrals/{referral.pk}/offers/" in body

@@ -19,7 +19,7 @@ from swc.matching.scoring import WEIGHTS, need_label
 from swc.organisations.access import requires
 from swc.organisations.policy import principal_for, user_can
 from swc.referrals.models import Referral
-from swc.referrals.services import referral_view_record
+from swc.referrals.services import referral_moves_for, referral_view_record
 from swc.referrals.workflow import SEARCHABLE, Status
 
 from .forms import AdmitForm, DischargeForm, OfferReasonForm, ResponseForm, SendForm
@@ -181,6 +181,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             "may_admit": stage is not None
             and stage.stage == "accepted"
             and stage.offer is not None
+            and Status.PLACED in referral_moves_for(request.user, referral)
             and user_can(request.user, "placement.admit", stage.offer),
             "may_discharge": stage is not None
             and stage.stage == "placed"
@@ -233,7 +234,8 @@ def offers(request: HttpRequest, pk: int) -> HttpResponse:
         if user_can(request.user, "shortlist.view", referral)
         else None
     )
-    deciding = referral.status == Status.WITH_HOMES
+    # An offer may be decided while the workflow lets this person accept one.
+    deciding = Status.OFFER_ACCEPTED in referral_moves_for(request.user, referral)
     accepted = next((r.offer for r in rows if r.offer.status == OfferStatus.ACCEPTED), None)
     referral_view_record(referral=referral, by=request.user, request=request, what="offers")
     return render(
@@ -245,7 +247,7 @@ def offers(request: HttpRequest, pk: int) -> HttpResponse:
                 (row, shortlist.home(row.offer.home_id) if shortlist else None) for row in rows
             ],
             "shortlist": shortlist,
-            "may_accept": deciding and user_can(request.user, "offer.accept", referral),
+            "may_accept": deciding,
             "may_decline": deciding and user_can(request.user, "offer.decline", referral),
             "open": OfferStatus.OPEN,
             "accepted": accepted,

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 
 from swc.api.tests.factories import api_client, key_for
+from swc.homes.models import HomeProfile
 from swc.homes.tests.factories import price_set
 from swc.matching.models import ListSending, MatchRun, Offer, OfferStatus, Placement
 from swc.matching.services import (
@@ -322,6 +323,17 @@ def test_the_chosen_home_sees_accepted_records_admission_and_the_authority_sees_
     page = home.get(respond).content.decode()
     assert "Your offer was accepted" in page and "Answer this referral" not in page
     assert "The child is expected from 11 March 2026" in page
+    # The home sees the authority's contact; the authority the home's, and what happens next.
+    assert "Sam Worker" in page and "sam.worker@example.test" in page
+    HomeProfile.objects.filter(home=scene["near"]).update(
+        contact_name="Duty Manager Near", contact_phone="01234 000111"
+    )
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    offers = client_for(referrer).get(f"/matching/referrals/{scene['referral'].pk}/offers/")
+    offers_text = offers.content.decode()
+    for words in ("What happens next", "Duty Manager Near", "01234 000111", "travel"):
+        assert words in offers_text, words
+    assert f"/matching/offers/{scene['offer'].pk}/accept/" not in offers_text
     detail = home.get(f"/referrals/{scene['referral'].pk}/").content.decode()
     assert "Answer this referral" not in detail and "Your offer was accepted" in detail
     # The home that declined is told the referral is closed to it; it cannot admit.
