@@ -218,6 +218,10 @@ class Kpi:
     met: bool | None = None
     numerator: int | None = None
     denominator: int | None = None
+    # What the month-by-month chart draws: (series name, value); None where hidden by
+    # disclosure control, NaN where there is nothing to measure.
+    chart_values: tuple[tuple[str, float | None], ...] = ()
+    chart_target: float | None = None
 
 
 def target_met(value_percent: float | None, target_percent: float) -> bool | None:

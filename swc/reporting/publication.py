@@ -22,6 +22,7 @@ from .suppression import (
     Publication,
     SuppressedTable,
     count_display,
+    count_is_disclosive,
     publication_suppress,
 )
 
@@ -244,18 +245,22 @@ def _measure_count(figures: dict[str, Any], key: str) -> Key:
 
 
 def two_hours_publication(publication: Publication, counts: dict[str, Any]) -> None:
-    """Add the list-within-two-hours KPI: for each measure, the referrals within two hours,
-    the denominator and, never printed but known by subtraction, the misses."""
+    """Add the list-within-two-hours KPI: for each measure, the referrals within two hours
+    and the referrals counted. The misses (the difference) are not protected: they say how
+    fast the unit was, nothing about a child; a KPI of 1 to 5 referrals is hidden whole."""
     for key, _label in TWO_HOUR_MEASURES:
         if key not in counts:
             continue
         within, of = counts[key]
-        parts = (
-            publication.add(("two_hours", key, "within"), within),
-            publication.add(("two_hours", key, "missed"), of - within, implied=True),
-        )
+        publication.add(("two_hours", key, "within"), within)
         publication.add(("two_hours", key, "of"), of, level=REGIONAL)
-        publication.add_sum(("two_hours", key, "of"), parts)
+        if count_is_disclosive(of):
+            # A share of 1 to 5 children: the hits would tell, whatever they are.
+            publication.add(("two_hours", key, "missed"), of - within, implied=True)
+            publication.add_sum(
+                ("two_hours", key, "of"),
+                [("two_hours", key, "within"), ("two_hours", key, "missed")],
+            )
 
 
 def publication_for(figures: dict[str, Any]) -> Publication:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -577,13 +578,11 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     publication = Publication()
     publication.add(("kpi", "referrals"), referrals)
     two_hours_publication(publication, dataclasses.asdict(two_hours))
-    # Survey answers are about a child's referral: protected like the children's counts.
-    # Counts of organisations (sign-ups) and of months (returns) are about no one.
+    # Survey answers are about a child's referral: counts of 1 to 5 are hidden like the
+    # children's. Counts of organisations (sign-ups) and of months (returns) are about no one.
     satisfied_key, answers_key = ("kpi", "satisfied"), ("kpi", "answers")
     publication.add(satisfied_key, survey["satisfied"])
-    publication.add(("kpi", "not_satisfied"), survey["n"] - survey["satisfied"], implied=True)
     publication.add(answers_key, survey["n"], level=1)
-    publication.add_sum(answers_key, [satisfied_key, ("kpi", "not_satisfied")])
     hidden = publication_suppress(publication) if suppress else frozenset()
 
     def shown(key: tuple[str, ...]) -> str:
@@ -598,6 +597,12 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             else kpi.percent_display(kpi.percent(hits, total))
         )
         return f"{value} ({within} of {of})"
+
+    def two_hour_percent(measure: str) -> float | None:
+        keys = {("two_hours", measure, "within"), ("two_hours", measure, "of")}
+        if hidden & keys:
+            return None
+        return _measured(kpi.percent(*getattr(two_hours, measure)))
 
     # Returns due in the period: the first sign-off of each month counts.
     months = [
@@ -637,6 +642,9 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             f"{shown(('kpi', 'referrals'))} referrals",
             met=referrals > 0 if last >= SERVICE_START else None,
             numerator=None if ("kpi", "referrals") in hidden else referrals,
+            chart_values=(
+                ("Referrals", None if ("kpi", "referrals") in hidden else float(referrals)),
+            ),
         ),
         kpi.Kpi(
             "engaged",
@@ -647,6 +655,13 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             "All homes and authorities",
             f"{engaged_las} of {authorities} authorities; {engaged_homes} of {homes} homes",
             met=(engaged_las >= authorities and engaged_homes >= homes) if authorities else None,
+            numerator=engaged_las,
+            denominator=authorities,
+            chart_values=(
+                ("Authorities engaged (%)", _measured(kpi.percent(engaged_las, authorities))),
+                ("Homes engaged (%)", _measured(kpi.percent(engaged_homes, homes))),
+            ),
+            chart_target=100.0,
         ),
         kpi.Kpi(
             "signed_up",
@@ -659,6 +674,8 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             met=kpi.target_met(la_pct, kpi.SIGN_UP_TARGET),
             numerator=signed_las,
             denominator=authorities,
+            chart_values=(("Authorities signed up (%)", _measured(la_pct)),),
+            chart_target=kpi.SIGN_UP_TARGET,
         ),
         kpi.Kpi(
             "satisfaction",
@@ -673,6 +690,13 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             else kpi.target_met(sat_pct, kpi.SATISFACTION_TARGET),
             numerator=None if satisfied_key in hidden else survey["satisfied"],
             denominator=None if answers_key in hidden else survey["n"],
+            chart_values=(
+                (
+                    "Satisfied or very satisfied (%)",
+                    None if hidden & {satisfied_key, answers_key} else _measured(sat_pct),
+                ),
+            ),
+            chart_target=kpi.SATISFACTION_TARGET,
         ),
         kpi.Kpi(
             "list_two_hours",
@@ -688,6 +712,10 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             else kpi.target_met(elapsed_pct, kpi.LIST_TARGET),
             numerator=None if within_key in hidden else elapsed,
             denominator=None if of_key in hidden else denominator,
+            chart_values=tuple(
+                (name, two_hour_percent(measure)) for name, measure in TWO_HOUR_CHARTED
+            ),
+            chart_target=kpi.LIST_TARGET,
         ),
         kpi.Kpi(
             "returns_on_time",
@@ -699,6 +727,8 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             met=(on_time == len(months)) if months else None,
             numerator=on_time,
             denominator=len(months),
+            chart_values=(("Returns on time (%)", _measured(kpi.percent(on_time, len(months)))),),
+            chart_target=100.0,
         ),
         kpi.Kpi(
             "volume_trend",
@@ -709,6 +739,33 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
             "Available",
             met=True,
         ),
+    ]
+
+
+TWO_HOUR_CHARTED = (
+    ("From the last completion (%)", "last_elapsed"),
+    ("From the first completion (%)", "first_elapsed"),
+)
+
+
+def _measured(value: float | None) -> float:
+    """A chart value: NaN when there is nothing to measure (no referrals, no returns due)."""
+    return math.nan if value is None else round(value, 1)
+
+
+def kpi_months_for(
+    user: Any, last: ReturnMonth, count: int = 12
+) -> list[tuple[ReturnMonth, list[kpi.Kpi]]]:
+    """The KPIs month by month over the ``count`` months to ``last``, for the charts: one
+    dashboard a month (a fixed number of queries), suppressed as the dashboard is."""
+    require(user, "report.view_aggregates")
+    suppress = return_is_suppressed_for(user)
+    first = last
+    for _ in range(count - 1):
+        first = first.previous()
+    return [
+        (m, kpi_dashboard(m.first_day, m.last_day, suppress=suppress))
+        for m in months_span(first, last)
     ]
 
 

@@ -52,7 +52,7 @@ SYMBOLS: tuple[tuple[str, str], ...] = (
     (
         SUPPRESSED,
         "Confidential: a count from 1 to 5, or a figure from which one could be "
-        "worked out, is not shown. A hidden figure may be zero.",
+        "worked out, is not shown. Zeros are always shown.",
     ),
     (
         NOT_APPLICABLE,

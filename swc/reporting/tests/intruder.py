@@ -202,9 +202,9 @@ def month_read(
     ):
         hits = reader.figure(f"{month}|two_hours|{label}|within", within, int(true_within))
         counted = reader.figure(f"{month}|two_hours|{label}|of", of, int(true_of))
-        missed = reader.unknown(
-            f"{month}|two_hours|{label}|missed", int(true_of) - int(true_within)
-        )
+        # The misses say how fast the unit was, not who a child is: an unknown, not a secret
+        # (the return hides the whole line when it counts 1 to 5 referrals).
+        missed = reader.unknown(f"{month}|two_hours|{label}|missed", 0)
         reader.adds_up(counted, [hits, missed])
     for (label, value), (_l, true_value) in zip(printed.children, truth.children, strict=True):
         cell = reader.figure(f"{month}|children|{label}", value, int(true_value))

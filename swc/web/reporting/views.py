@@ -25,7 +25,14 @@ from swc.core.errors import ServiceError
 from swc.organisations.access import requires
 from swc.organisations.policy import principal_for, user_can
 from swc.reporting import selectors, services
-from swc.reporting.charts import Chart, Series, bar_chart, line_chart, shown_value
+from swc.reporting.charts import (
+    Chart,
+    Series,
+    bar_chart,
+    line_chart,
+    series_measured,
+    shown_value,
+)
 from swc.reporting.exports import Release, return_csv, return_xlsx
 from swc.reporting.kpi import SATISFACTION_CHOICES, kpi_period_default, kpi_period_problem
 from swc.reporting.models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance
@@ -229,6 +236,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
     elif not request.GET:
         form = PeriodForm(initial={"start": start.isoformat(), "end": end.isoformat()})
     indicators = selectors.kpi_dashboard_for(request.user, start, end) if not form.errors else []
+    charts = _kpi_charts(selectors.kpi_months_for(request.user, _last_complete_month()))
     sign_up_lists = selectors.sign_ups_for(request.user)
     return render(
         request,
@@ -237,13 +245,36 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "form": form,
             "start": start,
             "end": end,
-            "kpis": indicators,
+            "kpis": [(k, charts.get(k.code)) for k in indicators],
             "sign_ups": sign_up_lists[0] if sign_up_lists else None,
             "not_signed_up": sign_up_lists[1] if sign_up_lists else None,
             "can_remind": user_can(request.user, "sign_up.remind"),
             "reminder_days": settings.SWC_SIGN_UP_REMINDER_DAYS,
         },
     )
+
+
+def _kpi_charts(months: list[tuple[ReturnMonth, list[Any]]]) -> dict[str, Chart]:
+    """A chart per KPI over the months, against its target, with its table."""
+    labels = [m.first_day.strftime("%b %Y") for m, _ in months]
+    charts: dict[str, Chart] = {}
+    for position, first in enumerate(months[0][1] if months else []):
+        if not first.chart_values:
+            continue
+        names = [name for name, _ in first.chart_values]
+        series = [
+            series_measured(name, [dict(ks[position].chart_values)[name] for _, ks in months])
+            for name in names
+        ]
+        make = line_chart if len(series) > 1 or first.chart_target is not None else bar_chart
+        charts[first.code] = make(
+            f"chart-kpi-{first.code}",
+            f"{first.title}, month by month",
+            labels,
+            series,
+            target=first.chart_target,
+        )
+    return charts
 
 
 def _names(organisations: list[Any]) -> str:
