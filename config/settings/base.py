@@ -297,3 +297,7 @@ SWC_RETENTION_MONTHS = int(os.environ.get("SWC_RETENTION_MONTHS", "24"))
 # Days between automatic reminders to an authority or home that has not signed up
 # (0 turns them off; the unit can still remind from the KPI page).
 SWC_SIGN_UP_REMINDER_DAYS = int(os.environ.get("SWC_SIGN_UP_REMINDER_DAYS", "14"))
+# Accounts (docs/accounts.md): an account unused this many days is disabled (0: never),
+# with a warning a week before; an invitation link works for this many days.
+SWC_ACCOUNT_UNUSED_DAYS = int(os.environ.get("SWC_ACCOUNT_UNUSED_DAYS", "90"))
+SWC_INVITATION_DAYS = int(os.environ.get("SWC_INVITATION_DAYS", "7"))

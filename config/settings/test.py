@@ -22,3 +22,6 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
+# Other parts' scheduler tests travel months ahead: accounts are disabled for disuse only
+# in the tests of that rule (swc/web/account/tests, with override_settings).
+SWC_ACCOUNT_UNUSED_DAYS = 0

@@ -66,3 +66,6 @@ for (const region of document.querySelectorAll('[data-swc-refresh][id]')) {
   }
   const timer = window.setInterval(poll, seconds * 1000)
 }
+
+// The time-out warning (its own module; see frontend/js/timeout-warning.js).
+import './timeout-warning.js'

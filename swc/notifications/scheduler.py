@@ -174,6 +174,13 @@ def idempotency_purge_check(now: dt.datetime, report: TickReport) -> None:
     report.add("api.idempotency_purged", idempotency_records_purge(now=now))
 
 
+def accounts_check(now: dt.datetime, report: TickReport) -> None:
+    """Leavers: warn accounts nearly unused for too long, disable those that are (docs/accounts.md)."""
+    from swc.organisations.services import accounts_due_publish
+
+    report.add("organisations.accounts_disabled", accounts_due_publish(now).disabled)
+
+
 CHECKS: list[Callable[[dt.datetime, TickReport], None]] = [
     register_check,
     list_overdue_check,
@@ -182,6 +189,7 @@ CHECKS: list[Callable[[dt.datetime, TickReport], None]] = [
     sign_up_reminder_check,
     retention_check,
     idempotency_purge_check,
+    accounts_check,
 ]
 
 

@@ -266,3 +266,34 @@ def test_two_factor_reset_needs_an_identity_check_and_a_reason(client_for, admin
     assert not TOTPDevice.objects.filter(user=person).exists()
     history = client.get(reverse("account:person-history", args=[person.pk])).content.decode()
     assert "Reason: Lost phone, called back on desk line" in history
+
+
+@pytest.mark.parametrize(
+    ("days_unused", "warned", "disabled"),
+    [
+        (82, None, False),
+        (83, "5 April 2026", False),
+        (89, "30 March 2026", False),
+        (90, None, True),
+        (200, None, True),
+    ],
+)
+def test_an_unused_account_is_warned_a_week_before_then_disabled(days_unused, warned, disabled):
+    from django.test import override_settings
+
+    from swc.notifications.scheduler import scheduler_tick
+
+    person = user_with_role(Role.REFERRER)
+    User.objects.filter(pk=person.pk).update(last_login=NOW - dt.timedelta(days=days_unused))
+    with override_settings(SWC_ACCOUNT_UNUSED_DAYS=90), time_machine.travel(NOW, tick=False):
+        scheduler_tick(NOW)
+        scheduler_tick(NOW)  # a second tick sends nothing twice
+    person.refresh_from_db()
+    assert person.is_active is not disabled
+    warnings = Notification.objects.filter(recipient=person, message="account.inactive_warning")
+    assert warnings.count() == (1 if warned else 0)
+    if warned:
+        assert warnings.get().personalisation["disable_on"] == warned
+    assert AuditEvent.objects.filter(object_id=str(person.pk), detail__disabled=True).count() == (
+        1 if disabled else 0
+    )
