@@ -26,6 +26,7 @@ def test_an_administrator_invites_a_person_who_enrols_then_is_disabled(web, brow
     web.sign_in(admin)
 
     page = web.open("/account/people/")
+    page.get_by_role("link", name="Synthetic Shire").click()
     expect(page.get_by_role("heading", name="People")).to_be_visible()
     web.assert_accessible()
     page.get_by_role("link", name="Invite someone").click()

@@ -63,6 +63,23 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # every signed-in person
     ("web:start", "GET"): EVERYONE,
     ("account:notifications", "GET"): EVERYONE,
+    # Accounts (docs/accounts.md): an organisation's administrator, or the unit manager.
+    ("account:organisations", "GET"): frozenset({D, M}),
+    ("account:people", "GET"): frozenset({D, M}),
+    ("account:invite", "GET"): frozenset({D, M}),
+    ("account:invite", "POST"): frozenset({D, M}),
+    ("account:person", "GET"): frozenset({D, M}),
+    ("account:person-roles", "GET"): frozenset({D, M}),
+    ("account:person-roles", "POST"): frozenset({D, M}),
+    ("account:person-disable", "POST"): frozenset({D, M}),
+    ("account:person-enable", "POST"): frozenset({D, M}),
+    ("account:person-invite-again", "POST"): frozenset({D, M}),
+    ("account:person-two-factor", "GET"): frozenset({D, M}),
+    ("account:person-two-factor", "POST"): frozenset({D, M}),
+    ("account:person-history", "GET"): frozenset({D, M}),
+    ("account:session-refresh", "POST"): EVERYONE,
+    ("account:timed-out", "GET"): EVERYONE,
+    ("account:timed-out", "POST"): EVERYONE,
     ("api:v1:me", "GET"): EVERYONE,
     # API keys (the pages that issue and revoke them)
     ("api:keys", "GET"): frozenset({M, D}),
@@ -166,6 +183,9 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
 # What an allowed person gets from a URL without identifiers, when it is not 200 (and,
 # for a redirect, where it goes). The body each operation sends is in BODIES.
 ALLOWED_OUTCOME: dict[tuple[str, str], tuple[int, str]] = {
+    # No kept form: back to the start.
+    ("account:timed-out", "GET"): (302, "/"),
+    ("account:timed-out", "POST"): (302, "/"),
     ("api:v1:referral-list", "POST"): (201, ""),
     ("reporting:sign-up-remind", "POST"): (302, "/reports/kpis/#sign-up"),
 }
@@ -183,6 +203,8 @@ PUBLIC: dict[tuple[str, str], tuple[int, str]] = {
     ("web:sign-out", "POST"): (302, "/signed-out/"),
     ("web:signed-out", "GET"): (200, ""),
     ("web:accessibility", "GET"): (200, ""),
+    # An invitation link (docs/accounts.md); a made-up one is refused in words.
+    ("account:invitation", "GET"): (400, ""),
     ("web:privacy", "GET"): (200, ""),
 }
 
@@ -195,6 +217,13 @@ EXPECTED_RULES: dict[str, dict[str, Scope]] = {
     "account.view_own": _ALL_ANY,
     "organisation.view": {C: ANY, M: ANY, D: OWN, R: OWN, H: OWN},
     "user.manage": {D: OWN, M: ANY},
+    "account.list": {D: OWN, M: ANY},
+    "account.invite": {D: OWN, M: ANY},
+    "account.change_role": {D: OWN, M: ANY},
+    "account.disable": {D: OWN, M: ANY},
+    "account.enable": {D: OWN, M: ANY},
+    "account.reset_two_factor": {D: OWN, M: ANY},
+    "account.view_history": {D: OWN, M: ANY},
     "reference_data.manage": {M: ANY},
     "api_key.manage": {D: OWN, M: ANY},
     "terms.accept": {D: OWN, H: OWN, R: OWN},

@@ -30,10 +30,8 @@ def _error_show(form: Any, error: ServiceError) -> None:
 
 @requires("account.list")
 def organisations(request: HttpRequest) -> HttpResponse:
-    """The organisations whose people this person manages (one: straight to its people)."""
+    """The organisations whose people this person manages."""
     managed = selectors.organisations_managed_by(request.user)
-    if len(managed) == 1:
-        return redirect("account:people", organisation=managed[0].pk)
     return render(request, "account/organisations.html", {"organisations": managed})
 
 
