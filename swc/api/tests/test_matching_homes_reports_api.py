@@ -171,6 +171,11 @@ def test_analysts_get_suppressed_aggregates_and_no_records(scene) -> None:
     report = analyst.get("/api/v1/reports/returns/2026-02/")
     assert report.status_code == 200, report.json()
     assert report.json()["suppressed"] is True
+    # The return carries its own two-hour KPI, children and daily figures, as the workbook does.
+    assert report.json()["list_two_hours"][0][0] == (
+        "From the last completion, elapsed time (the KPI)"
+    )
+    assert len(report.json()["children"]) == 2 and report.json()["daily"]
     assert scene["unit"].get("/api/v1/reports/returns/2026-02/").json()["suppressed"] is False
     kpis = analyst.get("/api/v1/reports/kpis/", {"start": "2025-04-01", "end": "2026-03-09"})
     assert kpis.status_code == 200

@@ -58,6 +58,18 @@ class MonthlyReturnSerializer(serializers.Serializer):
     suppressed = serializers.BooleanField()
     tables = ReturnTableSerializer(many=True)
     measures = MeasureSerializer(many=True)
+    list_two_hours = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[measure, within two hours, referrals counted, percentage] rows",
+    )
+    children = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[figure, count] rows: distinct children, re-referrals within 12 months",
+    )
+    daily = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[figure, value] rows: children waiting, welfare beds (England; England and Wales)",
+    )
 
 
 class MonthlyReturnView(ApiView):
@@ -86,6 +98,9 @@ class MonthlyReturnView(ApiView):
                         {**dataclasses.asdict(t), "rows": [list(r) for r in t.rows]} for t in tables
                     ],
                     "measures": [dataclasses.asdict(m) for m in measures],
+                    "list_two_hours": [list(row) for row in published.two_hours],
+                    "children": [list(row) for row in published.children],
+                    "daily": [list(row) for row in published.daily],
                 }
             ).data
         )
