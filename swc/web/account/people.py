@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest, HttpResponse
@@ -66,13 +67,15 @@ def invite(request: HttpRequest, organisation: int) -> HttpResponse:
             _error_show(form, error)
         else:
             messages.success(
-                request, f"Invitation sent to {user.email}. The link works once, for 7 days."
+                request,
+                f"Invitation sent to {user.email}. The link works once, "
+                f"for {settings.SWC_INVITATION_DAYS} days.",
             )
             return redirect("account:person", pk=user.pk)
     return render(
         request,
         "account/invite.html",
-        {"organisation": org, "form": form},
+        {"organisation": org, "form": form, "invitation_days": settings.SWC_INVITATION_DAYS},
         status=400 if form.errors else 200,
     )
 
