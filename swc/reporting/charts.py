@@ -200,9 +200,11 @@ def _axes(top: float, layout: _Layout, labels: Sequence[str]) -> list[str]:
         f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP}" x2="{MARGIN_LEFT}" y2="{base}" '
         f'stroke="#0b0c0c"/>',
     ]
-    for k in range(5):
-        value = top * k / 4
-        y = base - PLOT_HEIGHT * k / 4
+    # Whole-number steps where the axis allows (0, 10, 20 ... 50 rather than 12.5, 37.5).
+    steps = 4 if (top / 4).is_integer() or not (top / 5).is_integer() else 5
+    for k in range(steps + 1):
+        value = top * k / steps
+        y = base - PLOT_HEIGHT * k / steps
         parts.append(
             f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="{FONT}">'
             f"{_cell(value)}</text>"
