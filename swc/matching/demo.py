@@ -4,11 +4,15 @@ Built on the demo referrals (identifiers starting "DEMO-"): every placed one
 gets the accepting home's answer, its accepted offer and a placement (with a
 discharge once a synthetic stay has ended); other homes the referral was sent
 to get a decline or a question. Open referrals with homes get answers too,
-and an open offer where the home has a free bed. Seeded; skipped when loaded.
+and an open offer where the home has a free bed. Every referral whose list
+was provided gets the list it was given (a match run and its sending, with
+the homes it was sent to), so the authority's "Potential placements" page
+agrees with the referral's timeline. Seeded; skipped when loaded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from typing import Any, TextIO
@@ -16,20 +20,26 @@ from typing import Any, TextIO
 from django.db import transaction
 
 from swc.core import clock
+from swc.core.geography import distance_miles
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
 
+from . import scoring
 from .models import (
     DeclineReason,
     DischargeDestination,
     DischargeReason,
     HomeResponse,
+    ListSending,
+    MatchRun,
     Offer,
     OfferStatus,
     Placement,
     ResponseKind,
 )
+from .selectors import child_profiles_of, home_profiles_for_matching
+from .services import candidate_json
 
 SEED = 20260405
 DEMO_PREFIX = "DEMO-"
@@ -48,14 +58,86 @@ def demo_matching_load(out: TextIO) -> None:
     homes = {h.organisation_id: h for h in SecureHome.objects.all()}
     counts = {"answers": 0, "placements": 0}
     with transaction.atomic():
+        lists = _lists_load(demo)
         for referral in demo.filter(status__in=[Status.PLACED, Status.WITH_HOMES]).prefetch_related(
             "shares"
         ):
             _one_load(rng, referral, homes, counts)
     out.write(
-        f"Matching: {counts['answers']} synthetic answers from homes, "
-        f"{counts['placements']} placements\n"
+        f"Matching: {lists} lists of potential placements, {counts['answers']} synthetic "
+        f"answers from homes, {counts['placements']} placements\n"
     )
+
+
+DEMO_NOTE = (
+    "Synthetic demo note: the homes nearest the child's area with a free welfare bed; "
+    "please answer by 14:00."
+)
+
+
+def _lists_load(demo: Any) -> int:
+    """The list each demo referral was given: a match run and one sending to its homes.
+
+    Ranked against today's homes (the demo has no register history to rank
+    against); a home the referral was sent to that would not rank today is
+    kept with its distance only, since it was on the list when it was sent.
+    """
+    referrals = list(
+        demo.filter(list_provided_at__isnull=False)
+        .select_related("local_authority")
+        .prefetch_related("shares")
+        .order_by("pk")
+    )
+    if not referrals:
+        return 0
+    homes = home_profiles_for_matching()
+    home_ids = {h.organisation_id: h.pk for h in SecureHome.objects.all()}
+    made = 0
+    for referral, child in zip(referrals, child_profiles_of(referrals), strict=True):
+        sent_to = [
+            home_ids[share.home_organisation_id]
+            for share in referral.shares.all()
+            if share.home_organisation_id in home_ids
+        ]
+        if not sent_to:
+            continue
+        at = referral.list_provided_at
+        result = scoring.match_referral(child, homes, at.astimezone(clock.LONDON).date())
+        candidates = [candidate_json(c) for c in result.candidates]
+        ranked = {c["home_id"] for c in candidates}
+        for home in homes:
+            if home.home_id in sent_to and home.home_id not in ranked:
+                candidates.append(_sent_unranked(child, home))
+        run = MatchRun.objects.create(
+            referral=referral,
+            run_at=at,
+            weights=dataclasses.asdict(result.weights),
+            candidates=candidates,
+            exclusions=[
+                {"home_id": e.home_id, "name": e.name, "reasons": list(e.reasons)}
+                for e in result.exclusions
+                if e.home_id not in sent_to
+            ],
+            selected_home_ids=sent_to,
+            note=DEMO_NOTE,
+            sent_at=at,
+        )
+        ListSending.objects.create(
+            run=run, referral=referral, sent_at=at, home_ids=sent_to, note=DEMO_NOTE
+        )
+        made += 1
+    return made
+
+
+def _sent_unranked(child: scoring.ChildProfile, home: scoring.HomeProfile) -> dict[str, Any]:
+    return {
+        "home_id": home.home_id,
+        "name": home.name,
+        "distance_miles": distance_miles(
+            child.latitude, child.longitude, home.latitude, home.longitude
+        ),
+        "parts": [],
+    }
 
 
 def _one_load(

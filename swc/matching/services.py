@@ -60,7 +60,8 @@ def _current(referral: Referral) -> Referral:
     return Referral.objects.select_related("local_authority").get(pk=referral.pk)
 
 
-def _candidate_json(c: scoring.Candidate) -> dict[str, Any]:
+def candidate_json(c: scoring.Candidate) -> dict[str, Any]:
+    """A ranked home as a match run keeps it: enough to show the list again exactly."""
     return {
         "home_id": c.home_id,
         "name": c.name,
@@ -92,7 +93,7 @@ def match_run(*, referral: Referral, by: Any) -> MatchRun:
         run_at=clock.now(),
         run_by=by,
         weights=dataclasses.asdict(result.weights),
-        candidates=[_candidate_json(c) for c in result.candidates],
+        candidates=[candidate_json(c) for c in result.candidates],
         exclusions=[
             {"home_id": e.home_id, "name": e.name, "reasons": list(e.reasons)}
             for e in result.exclusions

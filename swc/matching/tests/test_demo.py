@@ -13,7 +13,10 @@ from django.core.management import call_command
 
 from swc.homes.demo import demo_register_load
 from swc.matching.demo import demo_matching_load
-from swc.matching.models import HomeResponse, Offer, OfferStatus, Placement
+from swc.matching.models import HomeResponse, ListSending, MatchRun, Offer, OfferStatus, Placement
+from swc.matching.selectors import shortlist_for
+from swc.organisations.models import Role
+from swc.organisations.tests.factories import user_with_role
 from swc.referrals.demo import demo_referrals_load
 from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
@@ -40,7 +43,13 @@ def test_demo_history_is_consistent_and_loads_once() -> None:
                 assert placement.length_of_stay_days is not None
                 assert placement.length_of_stay_days >= 14
         assert HomeResponse.objects.filter(kind="decline").exists()
-        before = (HomeResponse.objects.count(), Offer.objects.count(), Placement.objects.count())
+        before = (
+            HomeResponse.objects.count(),
+            Offer.objects.count(),
+            Placement.objects.count(),
+            ListSending.objects.count(),
+            MatchRun.objects.count(),
+        )
         out = StringIO()
         demo_matching_load(out)
         assert "already loaded" in out.getvalue()
@@ -48,4 +57,31 @@ def test_demo_history_is_consistent_and_loads_once() -> None:
             HomeResponse.objects.count(),
             Offer.objects.count(),
             Placement.objects.count(),
+            ListSending.objects.count(),
+            MatchRun.objects.count(),
         ) == before
+
+
+def test_every_demo_list_provided_shows_the_homes_it_was_sent_to() -> None:
+    """The referral's timeline says a list was provided: the authority's list page must agree."""
+    call_command("import_local_authorities", str(DATA / "local_authorities.csv"), stdout=StringIO())
+    call_command("import_secure_homes", str(DATA / "secure_homes.csv"), stdout=StringIO())
+    with time_machine.travel(NOW, tick=False):
+        demo_register_load(StringIO())
+        demo_referrals_load(StringIO())
+        demo_matching_load(StringIO())
+        coordinator = user_with_role(Role.COORDINATOR)
+        provided = Referral.objects.filter(list_provided_at__isnull=False).prefetch_related(
+            "shares__home_organisation__secure_home"
+        )
+        assert provided.count() > 100
+        for referral in provided:
+            shortlist = shortlist_for(coordinator, referral)
+            assert shortlist is not None, referral.reference
+            sent = {share.home_organisation.secure_home.name for share in referral.shares.all()}
+            assert {home.name for home in shortlist.homes} == sent, referral.reference
+            assert all(home.distance_miles is not None for home in shortlist.homes)
+            assert shortlist.sendings[0].note
+        with_homes = provided.filter(status=Status.WITH_HOMES).first()
+        assert with_homes is not None
+        assert any(home.reasons for home in shortlist_for(coordinator, with_homes).homes)
