@@ -77,10 +77,14 @@ def expired_session_user_id(request: HttpRequest) -> int | None:
     data = row.get_decoded()
     if not data.get("otp_device_id") or not data.get("_auth_user_id"):
         return None
+    from .models import User
+
     try:
-        return int(data["_auth_user_id"])
+        user_id = int(data["_auth_user_id"])
     except (TypeError, ValueError):
         return None
+    # A disabled account's forms are not kept: its sessions ended on purpose.
+    return user_id if User.objects.filter(pk=user_id, is_active=True).exists() else None
 
 
 def signed_out_redirect(request: HttpRequest) -> HttpResponse:

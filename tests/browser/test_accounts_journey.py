@@ -98,6 +98,14 @@ def test_a_referrer_is_warned_stays_signed_in_then_times_out_and_keeps_answers(w
     dialog.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_be_hidden()
 
+    # Warned again: Escape means "Stay signed in", and focus goes back where it was.
+    page.get_by_label("Any other preferences").focus()
+    page.clock.run_for("28:01")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_label("Any other preferences")).to_be_focused()
+
     # Later still, nobody answers: the page signs out, keeping the typed answers.
     page.clock.run_for("30:05")
     page.wait_for_url("**/sign-in/**")

@@ -214,7 +214,7 @@ EXPECTED = {
     ],
     Role.UNIT_MANAGER: ["/referrals/triage/", "/register/declarations/", "/matching/allocation/"],
     Role.ANALYST: ["/register/"],
-    Role.ADMIN: ["/"],
+    Role.ADMIN: ["/", "/account/people/", "/account/organisations/N/people/"],
 }
 
 

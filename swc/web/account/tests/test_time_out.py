@@ -126,3 +126,13 @@ def test_a_disabled_persons_api_key_stops_at_once(client_for):
     assert Client().get("/api/v1/referrals/", **headers).status_code == 200
     account_disable(by=admin, account=account_get_for(admin, person.pk, "account.disable"))
     assert Client().get("/api/v1/referrals/", **headers).status_code == 401
+
+
+def test_a_disabled_persons_late_form_is_not_kept(world):
+    from swc.organisations.models import User
+
+    referral, client = world["referral"], world["client"]
+    User.objects.filter(pk=world["referrer"].pk).update(is_active=False)
+    response = client.post(_section(referral), _answers(referral))
+    assert response.status_code == 302
+    assert not TimedOutSubmission.objects.exists()
