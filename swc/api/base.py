@@ -15,13 +15,16 @@ from django.db import models
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance, is_patched_serializer
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import pagination, permissions, serializers, views, viewsets
+from rest_framework import exceptions, pagination, permissions, serializers, views, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from swc.core import clock
+from swc.core.errors import NotPermitted
+from swc.organisations.access import access_refused_record
 from swc.organisations.policy import user_can
 
 from . import idempotency
@@ -29,6 +32,7 @@ from .authentication import ApiKeyAuthentication, VerifiedSessionAuthentication
 from .parsers import LimitedJSONParser, max_body_bytes
 from .problems import (
     PROBLEM_CONTENT_TYPE,
+    LengthRequired,
     RequestBodyTooLarge,
     VersionRetired,
     problem_exception_handler,
@@ -139,8 +143,25 @@ class ProblemAutoSchema(AutoSchema):
         self, serializer: Any, direction: Any, bypass_extensions: bool = False
     ) -> Any:
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
-        if isinstance(serializer, StrictFieldsMixin) and isinstance(schema, dict):
+        if not isinstance(schema, dict):
+            return schema
+        serializer = force_instance(serializer)
+        if isinstance(serializer, StrictFieldsMixin):
             schema["additionalProperties"] = False
+        optional = set(getattr(serializer, "swc_optional_in_schema", ()))
+        required = [name for name in schema.get("required", []) if name not in optional]
+        if is_patched_serializer(serializer, direction):
+            # The views validate a PATCH with the serializer as declared, never with
+            # partial=True: a field declared required (the version) is required.
+            required = [
+                field.field_name
+                for field in serializer.fields.values()
+                if field.required and not field.read_only
+            ]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
         return schema
 
     def _map_serializer_field(
@@ -158,6 +179,14 @@ class ProblemAutoSchema(AutoSchema):
             # DRF refuses NUL characters in text (PostgreSQL cannot store them): say so.
             schema["pattern"] = "^[^\\x00]*$"
         return schema
+
+    def _get_request_body(self, direction: Any = "request") -> Any:
+        body = super()._get_request_body(direction)
+        action = getattr(self.view, "action", None)
+        if body and action in getattr(self.view, "body_required_actions", ()):
+            # An empty body is refused (400) even where every field is optional.
+            body["required"] = True
+        return body
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
@@ -208,6 +237,33 @@ class ApiPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "A page number, from 1 (a page past the end is 404)",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"Rows a page (at most {self.max_page_size})",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+
+class PageQuery(StrictSerializer):
+    """The query of a list that has no filters: paging only, anything else refused."""
+
+    page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=ApiPagination.max_page_size
+    )
+
 
 class PolicyPermission(permissions.BasePermission):
     """The operation's policy action, asked of ``swc.organisations.policy``."""
@@ -233,6 +289,8 @@ class ApiMixin(views.APIView):
     policy_action: ClassVar[str] = ""
     # Per viewset action (list, retrieve, create, submit...) when they differ.
     policy_actions: ClassVar[dict[str, str]] = {}
+    # Viewset actions that need a body: an empty one is a 400, never an empty record.
+    body_required_actions: ClassVar[tuple[str, ...]] = ("create", "update", "partial_update")
 
     def policy_action_for_request(self) -> str | None:
         name = getattr(self, "action", None) or str(self.request.method).lower()
@@ -253,11 +311,39 @@ class ApiMixin(views.APIView):
                 f"{retirement.sunset.strftime('%-d %B %Y')}: use {retirement.successor}"
             )
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.META.get("HTTP_TRANSFER_ENCODING"):
+            # Never act on a body that was not read: without a Content-Length the
+            # WSGI server gives Django an empty body, whatever was sent.
+            raise LengthRequired()
         length = request.META.get("CONTENT_LENGTH") or "0"
         if length.isdigit() and int(length) > self.body_limit():
             raise RequestBodyTooLarge()
+        if (
+            getattr(self, "action", None) in self.body_required_actions
+            and not request._request.body.strip()
+        ):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["The request has no body: send a JSON object."]},
+                code="empty_body",
+            )
         if request.method == "POST":
             self._idempotency_prepare(request)
+
+    def idempotent_replay_record(self, response: Response) -> None:
+        """Called when a stored response is sent again: audit what it shows, if anything."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        if isinstance(exc, NotPermitted | exceptions.PermissionDenied):
+            # Refused access is audited, as on the pages (docs/security.md). A record
+            # that simply does not exist (a plain 404) is not a refusal.
+            user = self.request.user
+            if user is not None and user.is_authenticated:
+                action = None
+                if isinstance(exc, exceptions.PermissionDenied):
+                    action = self.policy_action_for_request()
+                access_refused_record(self.request._request, action or "object", object_type="api")
+        return response
 
     def _idempotency_prepare(self, request: Request) -> None:
         key = idempotency.header_of(request)
@@ -269,7 +355,12 @@ class ApiMixin(views.APIView):
             fingerprint=idempotency.request_fingerprint(request),
         )
         if isinstance(outcome, Response):
-            self.post = lambda *a, **k: outcome  # type: ignore[method-assign]
+
+            def replay(*args: Any, **kwargs: Any) -> Response:
+                self.idempotent_replay_record(outcome)
+                return outcome
+
+            self.post = replay  # type: ignore[method-assign]
             return
         handler = self.post  # type: ignore[attr-defined]
 
@@ -304,6 +395,18 @@ class ApiMixin(views.APIView):
 
 class ApiView(ApiMixin):
     pass
+
+
+class ApiListView(ApiMixin):
+    """A list endpoint: paged like every other list (``page``, ``page_size``, ``next``)."""
+
+    pagination_class = ApiPagination
+
+    def page_of(self, rows: Any, serializer_class: type[serializers.BaseSerializer]) -> Response:
+        PageQuery(data=self.request.query_params.dict()).is_valid(raise_exception=True)
+        paginator = self.pagination_class()
+        page: Any = paginator.paginate_queryset(rows, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 class ApiViewSet(ApiMixin, viewsets.GenericViewSet):

@@ -94,3 +94,26 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caller} {self.key[:16]} {self.state}"
+
+
+class ApiRateWindow(models.Model):
+    """How many requests one caller made in one window of the rate limit.
+
+    Counted by a conditional UPDATE (``count < limit``), so that every web
+    worker shares one count and two requests can never both take the last one.
+    """
+
+    caller = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caller", "window_start"], name="api_rate_window_once_per_caller"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="api_rate_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.window_start:%H:%M:%S} {self.count}"

@@ -12,7 +12,9 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -23,6 +25,7 @@ from swc.core.errors import (
     ServiceError,
     database_unavailable,
 )
+from swc.organisations.access import public
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ TITLES = {
     406: "Not acceptable",
     409: "Conflict",
     410: "This version of the API has been retired",
+    411: "Send the body with a Content-Length",
     413: "The request body is too large",
     415: "Unsupported media type",
     422: "The service's rules refuse this request",
@@ -53,6 +57,7 @@ TYPES = {
     406: "not-acceptable",
     409: "conflict",
     410: "version-retired",
+    411: "length-required",
     413: "body-too-large",
     415: "unsupported-media-type",
     422: "unprocessable",
@@ -65,6 +70,24 @@ class RequestBodyTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is larger than the API accepts."
     default_code = "too_large"
+
+
+class LengthRequired(exceptions.APIException):
+    """A chunked body: refused whole rather than acted on unread (the WSGI server
+    hands Django an empty body when there is no Content-Length)."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = (
+        "The API does not accept chunked request bodies: send the body with a Content-Length."
+    )
+    default_code = "length_required"
+
+
+class NestedTooDeep(exceptions.ParseError):
+    """Arrays and objects nested deeper than the API ever needs (Python's parser
+    would recurse once per level, and crash a few thousand levels down)."""
+
+    default_code = "too_deep"
 
 
 class VersionRetired(exceptions.APIException):
@@ -191,7 +214,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         if wait is not None:
             headers["Retry-After"] = str(max(1, int(wait + 0.999)))
         detail = exc.detail if isinstance(exc.detail, str) else "The request is not valid."
-        if isinstance(exc, exceptions.ParseError):
+        if isinstance(exc, exceptions.ParseError) and not isinstance(exc, NestedTooDeep):
             multipart = "multipart/" in str(getattr(request, "content_type", "") or "")
             detail = (
                 "The request body is not valid multipart/form-data."
@@ -206,3 +229,40 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             instance=instance,
         )
     return None
+
+
+def _resolves_elsewhere(path: str) -> bool:
+    try:
+        return resolve(path).func is not api_not_found
+    except Resolver404:
+        return False
+
+
+@public
+@csrf_exempt  # it changes nothing, and a refused token would answer an HTML 403
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Every address under /api/ that leads nowhere: a problem-details 404, never a page.
+
+    An address missing only its trailing slash is redirected for a read; a write
+    cannot be redirected with its body, so its 404 names the right address.
+    """
+    detail = "There is nothing at this address."
+    if not request.path.endswith("/") and _resolves_elsewhere(request.path + "/"):
+        target = request.path + "/"
+        if request.method in ("GET", "HEAD"):
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponseRedirect(target + (f"?{query}" if query else ""), status=301)
+        detail = f"Addresses in the API end with a slash: send this to {target}"
+    response = JsonResponse(
+        {
+            "type": PROBLEM_BASE + TYPES[404],
+            "title": TITLES[404],
+            "status": 404,
+            "detail": detail,
+            "instance": request.path,
+        },
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.common import CommonMiddleware
 
 
 class NoStoreForSignedInMiddleware:
@@ -50,3 +51,15 @@ class ServiceErrorMiddleware:
         if isinstance(exception, ServiceError):
             return render(request, "errors/400.html", {"message": exception.message}, status=400)
         return None
+
+
+class SlashOnlyForReadsMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, adding a missing trailing slash only to GET and HEAD.
+
+    A redirect cannot carry a POST's body (the browser follows it with a GET, and
+    under DEBUG Django raises instead, a 500): a write to an address without its
+    slash is a plain 404, which under /api/ names the right address.
+    """
+
+    def should_redirect_with_slash(self, request: HttpRequest) -> bool:
+        return request.method in ("GET", "HEAD") and super().should_redirect_with_slash(request)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from swc.core import clock
@@ -384,15 +384,19 @@ def home_of_manager(user: Any) -> SecureHome | None:
     return SecureHome.objects.filter(organisation_id=principal.organisation_id).first()
 
 
-def placements_for(user: Any) -> list[Placement]:
-    """Placements the unit records: current first."""
+def placement_list_for(user: Any) -> QuerySet[Placement]:
+    """Every placement the unit records, current first (the API pages through them all)."""
     if not user_can(user, "placement.record"):
         raise NotPermitted()
-    return list(
-        Placement.objects.select_related("home", "referral").order_by(
-            "discharged_on", "-admitted_on", "-id"
-        )[:200]
+    # Current (not discharged) first on both databases: PostgreSQL sorts NULL last.
+    return Placement.objects.select_related("home", "referral").order_by(
+        F("discharged_on").asc(nulls_first=True), "-admitted_on", "-id"
     )
+
+
+def placements_for(user: Any) -> list[Placement]:
+    """Placements the unit records: current first, the latest 200 (the page)."""
+    return list(placement_list_for(user)[:200])
 
 
 def allocation_for(user: Any, now: dt.datetime | None = None) -> AllocationResult:

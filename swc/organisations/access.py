@@ -117,15 +117,15 @@ def signed_out_redirect(request: HttpRequest) -> HttpResponse:
     )
 
 
-def access_refused_record(request: HttpRequest, action: str) -> None:
-    """Every refused access is logged in the audit trail (ASVS V7.2.2)."""
+def access_refused_record(request: HttpRequest, action: str, *, object_type: str = "page") -> None:
+    """Every refused access is logged in the audit trail (ASVS V7.2.2), page or API call."""
     from swc.audit.models import AuditAction
     from swc.audit.services import audit_record
 
     audit_record(
         actor=request.user,
         action=AuditAction.ACCESS_REFUSED,
-        object_type="page",
+        object_type=object_type,
         object_id=request.path[:64],
         request=request,
         detail={"action": action},

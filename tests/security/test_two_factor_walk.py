@@ -53,6 +53,7 @@ OPEN_BEFORE_SECOND_STEP = {
     "healthz",
     "api:schema",
     "api:docs",
+    "api:not-found",  # the problem-details 404 for any other address under /api/
 }
 
 METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
@@ -114,6 +115,7 @@ PARAMETERS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
     ("questions/", "pk", lambda w: w["question"].pk),
     ("documents/referral/", "pk", lambda w: w["referral"].pk),
     ("documents/", "pk", lambda w: w["document"].pk),
+    ("api/", "rest", lambda w: "no-such-thing/"),
 ]
 
 
@@ -246,7 +248,8 @@ def test_a_password_only_session_reaches_nothing_but_the_open_pages(world, role)
 @pytest.mark.parametrize("name", sorted(OPEN_BEFORE_SECOND_STEP))
 def test_the_open_pages_answer_a_password_only_session(world, name) -> None:
     client = password_only_client(user_with_role(Role.COORDINATOR))
-    response = client.get(reverse(name))
+    pattern = next(p for p in PATTERNS if p.name == name)
+    response = client.get(_path(pattern, world))
     assert response.status_code < 500
     assert response.get("Location") != SECURITY_CODE_PAGE
 

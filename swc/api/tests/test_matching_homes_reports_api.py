@@ -104,7 +104,8 @@ def test_a_referral_goes_from_match_to_discharge_through_the_api(scene) -> None:
     referral.refresh_from_db()
     assert referral.status == Status.PLACED
     placement_id = admitted.json()["id"]
-    assert [p["id"] for p in scene["unit"].get("/api/v1/placements/").json()] == [placement_id]
+    placements = scene["unit"].get("/api/v1/placements/").json()["results"]
+    assert [p["id"] for p in placements] == [placement_id]
     assert scene["referrer"].get("/api/v1/placements/").status_code == 403
     discharged = post(
         scene["unit"],

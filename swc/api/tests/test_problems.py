@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -97,9 +98,11 @@ def test_a_form_encoded_body_is_415(client) -> None:
 
 def test_an_unknown_record_is_404(client) -> None:
     problem_of(client.get(f"{URL}987654/"), 404)
+    problem_of(client.get("/api/v1/no-such-thing/"), 404)
 
 
 @override_settings(SWC_API_RATE="3/min")
+@time_machine.travel("2026-03-10 09:30:15+00:00", tick=False)
 def test_too_many_requests_is_429_with_retry_after(client) -> None:
     cache.clear()
     for _ in range(3):

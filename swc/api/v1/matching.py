@@ -31,7 +31,13 @@ from swc.organisations.policy import user_can
 from swc.referrals import selectors as referral_selectors
 from swc.referrals.models import Referral
 
-from ..base import ApiView, OutputModelSerializer, StrictSerializer, UtcDateTimeField
+from ..base import (
+    ApiListView,
+    ApiView,
+    OutputModelSerializer,
+    StrictSerializer,
+    UtcDateTimeField,
+)
 
 
 def pk_of(value: Any) -> int:
@@ -416,14 +422,14 @@ class OfferAdmitView(ApiView):
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 
 
-class PlacementsView(ApiView):
-    """``/placements/``: current placements first (the unit)."""
+class PlacementsView(ApiListView):
+    """``/placements/``: every placement, current first, a page at a time (the unit)."""
 
     policy_action = "placement.record"
 
     @extend_schema(responses=PlacementSerializer(many=True), tags=["placements"])
     def get(self, request: Request) -> Response:
-        return Response(PlacementSerializer(selectors.placements_for(request.user), many=True).data)
+        return self.page_of(selectors.placement_list_for(request.user), PlacementSerializer)
 
 
 class DischargeInputSerializer(StrictSerializer):

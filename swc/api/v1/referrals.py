@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from swc.core.errors import NotPermitted
 from swc.organisations.models import LocalAuthority
-from swc.organisations.policy import principal_for
+from swc.organisations.policy import principal_for, user_can
 from swc.referrals import selectors, services
 from swc.referrals.completeness import FIELDS
 from swc.referrals.models import Referral, ReferralEvent
@@ -58,24 +58,34 @@ class ReferralFilters(StrictSerializer):
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 
-class ReferralSummarySerializer(OutputModelSerializer):
-    """A list row: no child's details, so homes and the unit may list alike."""
+class HomeReferralSummarySerializer(OutputModelSerializer):
+    """A list row for a home the referral was sent to: no child's details, no authority."""
 
     reference = serializers.CharField(read_only=True)
-    local_authority_code = serializers.CharField(source="local_authority.dfe_la_code")
 
     class Meta:
         model = Referral
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "reference",
             "status",
-            "local_authority_code",
             "bed_needed_at",
             "created_at",
             "modified_at",
             *STAMPS,
         )
+        read_only_fields: tuple[str, ...] = fields
+
+
+class ReferralSummarySerializer(HomeReferralSummarySerializer):
+    """A list row for the authority and the unit: also which authority referred the child."""
+
+    local_authority_code = serializers.CharField(source="local_authority.dfe_la_code")
+    # One schema for both audiences: a home's rows leave the authority out.
+    swc_optional_in_schema = ("local_authority_code",)
+
+    class Meta(HomeReferralSummarySerializer.Meta):
+        fields = (*HomeReferralSummarySerializer.Meta.fields, "local_authority_code")
         read_only_fields = fields
 
 
@@ -217,6 +227,15 @@ class ReferralViewSet(ApiViewSet):
             referral=referral, by=self.request.user, request=self.request._request, what=what
         )
 
+    def idempotent_replay_record(self, response: Response) -> None:
+        """A replayed answer shows the child's details again: audited as a view of them."""
+        body = response.data if isinstance(response.data, dict) else {}
+        if response.status_code < 300 and "id" in body:
+            referral = selectors.referral_get_for(
+                self.request.user, int(body["id"]), "referral.view_identity"
+            )
+            self._viewed(referral, "api:replay")
+
     def _full(self, referral: Referral, *, code: int = 200, what: str) -> Response:
         self._viewed(referral, what)
         return Response(ReferralSerializer(referral).data, status=code)
@@ -233,7 +252,13 @@ class ReferralViewSet(ApiViewSet):
         if "updated_since" in params:
             referrals = referrals.filter(modified_at__gte=params["updated_since"])
         page = self.paginate_queryset(referrals)
-        return self.get_paginated_response(ReferralSummarySerializer(page, many=True).data)
+        # The pages' rule: who sees the child's identity sees the authority; a home does not.
+        row = (
+            ReferralSummarySerializer
+            if user_can(request.user, "referral.view_identity")
+            else HomeReferralSummarySerializer
+        )
+        return self.get_paginated_response(row(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._full(self._referral("referral.view_identity"), what="api:detail")
