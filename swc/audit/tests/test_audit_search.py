@@ -35,7 +35,24 @@ def test_unit_manager_sees_who_looked_at_a_referral(
     assert page.status_code == 200
     assert "cara@unit.test" in body
     assert "other@unit.test" not in body
-    assert "1 event." in body
+    assert "1 event matches your search." in body
+
+
+def test_a_search_that_finds_nothing_says_so(client_for) -> None:
+    audit_record(
+        actor=user_with_role(Role.COORDINATOR),
+        action=AuditAction.VIEW,
+        object_type="referrals.referral",
+        object_id=5,
+    )
+    client = client_for(user_with_role(Role.UNIT_MANAGER))
+    body = client.get("/audit/", {"object_id": "R000999"}).content.decode()
+    assert "No events match your search." in body
+    assert "<table" not in body
+    body = client.get("/audit/", {"object_type": "referrals.referral"}).content.decode()
+    assert "1 event matches your search." in body
+    audit_record(actor=None, action=AuditAction.SIGN_IN_FAILED, object_type="account")
+    assert "2 events match your search." in client.get("/audit/").content.decode()
 
 
 def test_audit_search_rejects_bad_dates_with_specific_messages(client_for) -> None:
