@@ -54,6 +54,7 @@ OPEN_BEFORE_SECOND_STEP = {
     "api:schema",
     "api:docs",
     "api:not-found",  # the problem-details 404 for any other address under /api/
+    "account:invitation",  # a new person's link (its token is the secret): sets a password
 }
 
 METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
@@ -116,6 +117,9 @@ PARAMETERS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
     ("documents/referral/", "pk", lambda w: w["referral"].pk),
     ("documents/", "pk", lambda w: w["document"].pk),
     ("api/", "rest", lambda w: "no-such-thing/"),
+    ("account/invitation/", "token", lambda w: "no-such-invitation"),
+    ("account/organisations/", "organisation", lambda w: w["authority"].organisation_id),
+    ("account/people/", "pk", lambda w: w["person"].pk),
 ]
 
 
@@ -166,6 +170,7 @@ def world() -> dict[str, Any]:
             officer=coordinator, starts_at=now, ends_at=now + dt.timedelta(hours=8)
         ),
         "api_key": key_for(Role.REFERRER, authority.organisation).api_key,
+        "person": user_with_role(Role.REFERRER, authority.organisation),
         "month": f"{now.year - 1}-10",
         "question": Question.objects.create(
             referral=referral,
