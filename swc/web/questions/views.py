@@ -36,7 +36,12 @@ def _question_of(request: HttpRequest, pk: int, action: str) -> Question:
     return selectors.question_get_for(request.user, referral, pk)
 
 
-def _rows(request: HttpRequest, questions: list[Question]) -> list[dict[str, Any]]:
+def _rows(
+    request: HttpRequest, referral: Referral, questions: list[Question]
+) -> list[dict[str, Any]]:
+    for question in questions:
+        # The one referral already read (its shares cached): no query per question.
+        question.referral = referral
     return [
         {
             "question": q,
@@ -73,7 +78,7 @@ def question_thread(request: HttpRequest, pk: int) -> HttpResponse:
         "questions/thread.html",
         {
             "referral": referral,
-            "rows": _rows(request, questions),
+            "rows": _rows(request, referral, questions),
             "form": form if may_ask else None,
             "through_unit": not selectors.homes_ask_directly(),
             "asks_as_unit": user_can(request.user, "question.pass_on", referral),

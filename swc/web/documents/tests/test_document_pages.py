@@ -188,3 +188,27 @@ def test_a_missing_kind_and_a_bad_file_are_both_reported(client_for, world, stor
     assert "Select what the document is" in summary
     assert "This file is a program, whatever its name says" in summary
     assert stored_files(storage) == []
+
+
+def test_the_documents_page_makes_as_many_queries_for_five_documents_as_for_one(
+    client_for, world, storage
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def attach() -> None:
+        document_upload(
+            referral=world["referral"], by=world["referrer"], kind="care_plan", upload=pdf()
+        )
+
+    client = client_for(world["home_manager"])
+    attach()
+    client.get(f"/documents/referral/{world['referral'].pk}/")
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/documents/referral/{world['referral'].pk}/")
+    for _ in range(4):
+        attach()
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(f"/documents/referral/{world['referral'].pk}/").content.decode()
+    assert page.count("/download/") == 5
+    assert len(five) == len(one)

@@ -173,3 +173,24 @@ def test_only_the_unit_manager_is_offered_the_choice_of_how_homes_ask(client_for
     for person, offered in (("unit_manager", True), ("coordinator", False), ("referrer", False)):
         page = client_for(world[person]).get(url(world)).content.decode()
         assert ("/questions/how-homes-ask/" in page) is offered, person
+
+
+@pytest.mark.parametrize("person", ["home_manager", "referrer", "coordinator"])
+def test_the_questions_page_makes_as_many_queries_for_six_questions_as_for_one(
+    client_for, world, person
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    question_routing_set(by=world["unit_manager"], homes_ask_directly=True)
+    client = client_for(world[person])
+    question_ask(referral=world["referral"], by=world["home_manager"], text="First")
+    client.get(url(world))  # the session and the principal are warm
+    with CaptureQueriesContext(connection) as one:
+        client.get(url(world))
+    for n in range(5):
+        question_ask(referral=world["referral"], by=world["home_manager"], text=f"More {n}")
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(url(world)).content.decode()
+    assert page.count('<h2 class="govuk-summary-card__title"') == 6
+    assert len(six) == len(one)
