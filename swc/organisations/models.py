@@ -111,6 +111,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # When an administrator last enabled a disabled account: counts as use (docs/accounts.md).
+    enabled_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -439,7 +439,7 @@ def account_enable(*, by: User, account: Account) -> None:
     with transaction.atomic():
         if (
             User.objects.filter(pk=account.user.pk, is_active=False).update(
-                is_active=True, deactivated_at=None, last_login=clock.now()
+                is_active=True, deactivated_at=None, enabled_at=clock.now()
             )
             != 1
         ):
@@ -495,8 +495,7 @@ def accounts_due_publish(now: Any) -> AccountsDueReport:
     import datetime as dt
 
     from django.conf import settings
-    from django.db.models import Q
-    from django.db.models.functions import Coalesce
+    from django.db.models.functions import Coalesce, Greatest
 
     from swc.core.events import DomainEvent, EventKind, event_publish
 
@@ -506,16 +505,19 @@ def accounts_due_publish(now: Any) -> AccountsDueReport:
         return report
     limit = dt.timedelta(days=days)
     warn_before = dt.timedelta(days=7)
+    # Used last: signed in, joined, or enabled again by an administrator (whichever is latest).
     active = User.objects.filter(is_active=True).annotate(
-        last_used=Coalesce("last_login", "date_joined")
+        last_used=Greatest(
+            Coalesce("last_login", "date_joined"),
+            Coalesce("enabled_at", "last_login", "date_joined"),
+        )
     )
-    for pk, last_used in active.filter(last_used__lte=now - limit).values_list("pk", "last_used"):
+    for pk in active.filter(last_used__lte=now - limit).values_list("pk", flat=True):
         with transaction.atomic():
-            changed = User.objects.filter(
-                Q(last_login__isnull=True, date_joined=last_used) | Q(last_login=last_used),
-                pk=pk,
-                is_active=True,
-            ).update(is_active=False, deactivated_at=now)
+            # Still unused at the moment of the UPDATE: a sign-in in between keeps the account.
+            changed = active.filter(pk=pk, last_used__lte=now - limit).update(
+                is_active=False, deactivated_at=now
+            )
             if changed:
                 audit_record(
                     actor=None,

@@ -297,3 +297,26 @@ def test_an_unused_account_is_warned_a_week_before_then_disabled(days_unused, wa
     assert AuditEvent.objects.filter(object_id=str(person.pk), detail__disabled=True).count() == (
         1 if disabled else 0
     )
+
+
+def test_an_account_enabled_again_is_not_disabled_at_the_next_tick(client_for, admin, authority):
+    from django.test import override_settings
+
+    from swc.notifications.scheduler import scheduler_tick
+
+    person = user_with_role(Role.REFERRER, authority)
+    long_ago = NOW - dt.timedelta(days=120)
+    User.objects.filter(pk=person.pk).update(last_login=long_ago)
+    with override_settings(SWC_ACCOUNT_UNUSED_DAYS=90), time_machine.travel(NOW, tick=False):
+        scheduler_tick(NOW)
+        person.refresh_from_db()
+        assert not person.is_active
+        response = client_for(admin).post(reverse("account:person-enable", args=[person.pk]))
+        assert response.status_code == 302
+        scheduler_tick(NOW + dt.timedelta(minutes=1))
+    person.refresh_from_db()
+    assert person.is_active
+    assert person.last_login == long_ago  # enabling is not a sign-in
+    history = client_for(admin).get(reverse("account:person-history", args=[person.pk]))
+    text = history.content.decode()
+    assert "Disabled automatically: not used for 90 days" in text and "Enabled again" in text
