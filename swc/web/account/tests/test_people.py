@@ -320,3 +320,18 @@ def test_an_account_enabled_again_is_not_disabled_at_the_next_tick(client_for, a
     history = client_for(admin).get(reverse("account:person-history", args=[person.pk]))
     text = history.content.decode()
     assert "Disabled automatically: not used for 90 days" in text and "Enabled again" in text
+
+
+def test_the_invitation_email_carries_only_the_link_and_its_expiry(client_for, admin, authority):
+    from swc.notifications.messages import message_render
+
+    with time_machine.travel(NOW, tick=False):
+        _invite(client_for(admin), authority)
+    row = Notification.objects.get(message="account.invited")
+    assert row.address == "rita@example.test"
+    assert set(row.personalisation) == {"link", "expires"}
+    assert row.personalisation["expires"] == "5 April 2026"
+    subject, body = message_render(row.message, row.personalisation)
+    assert row.personalisation["link"] in body
+    for private in ("Rita", "Ada", authority.name):
+        assert private not in subject + body

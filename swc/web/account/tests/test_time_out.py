@@ -136,3 +136,24 @@ def test_a_disabled_persons_late_form_is_not_kept(world):
     response = client.post(_section(referral), _answers(referral))
     assert response.status_code == 302
     assert not TimedOutSubmission.objects.exists()
+
+
+def test_the_warnings_own_sign_out_says_why_and_comes_back_to_the_page(world):
+    client = world["client"]
+    page = reverse("referrals:list") + "?status=open"
+    response = client.post(reverse("web:sign-out"), {"reason": "timeout", "next": page})
+    assert response.status_code == 302
+    sign_in = client.get(response["Location"])
+    html = sign_in.content.decode()
+    assert "You were signed out after 30 minutes without activity" in html
+    assert 'name="next" value="/referrals/?status=open"' in html
+    # Another site's address is never a place to come back to.
+    response = client.post(
+        reverse("web:sign-out"), {"reason": "timeout", "next": "https://evil.example/"}
+    )
+    assert "evil" not in response["Location"]
+
+
+def test_an_ordinary_sign_out_is_not_called_a_time_out(world):
+    response = world["client"].post(reverse("web:sign-out"))
+    assert response["Location"] == reverse("web:signed-out")
