@@ -32,9 +32,10 @@ def requires(action: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated or request.POST.get(TIMED_OUT_FIELD):
+            posted = request.method == "POST"
+            if not request.user.is_authenticated or (posted and request.POST.get(TIMED_OUT_FIELD)):
                 return signed_out_redirect(request)
-            if request.method == "POST" and request.POST.get(KEPT_FIELD):
+            if posted and request.POST.get(KEPT_FIELD):
                 # A kept form sent again after sign-in: it is no longer waiting.
                 timed_out_submission_forget(request.user, request.POST[KEPT_FIELD])
             if not user_can(request.user, action):
