@@ -48,11 +48,15 @@ def rate_allowance_take(*, caller: str, window_start: dt.datetime, limit: int) -
     start a window.
     """
     window = ApiRateWindow.objects.filter(caller=caller, window_start=window_start)
-    for _ in range(3):
+    for _ in range(5):
         if window.filter(count__lt=limit).update(count=F("count") + 1):
             return True
-        if window.exists():
-            return False
+        counted = window.values_list("count", flat=True).first()
+        if counted is not None:
+            if counted >= limit:
+                return False
+            # Another request started the window after our UPDATE looked: count again.
+            continue
         try:
             with transaction.atomic():
                 ApiRateWindow.objects.create(caller=caller, window_start=window_start, count=1)

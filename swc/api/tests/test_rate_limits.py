@@ -120,3 +120,20 @@ def test_old_windows_are_deleted_as_new_ones_start() -> None:
     assert rate_allowance_take(caller="key:a", window_start=old, limit=5)
     assert rate_allowance_take(caller="key:b", window_start=rate_window_start(NOW, 60), limit=5)
     assert list(ApiRateWindow.objects.values_list("caller", flat=True)) == ["key:b"]
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_requests_racing_to_start_a_window_are_all_counted_and_allowed() -> None:
+    # The first requests of a window race to make its row: none may be refused for it
+    # (on PostgreSQL one saw no row, then the row its neighbour had just made, and gave up).
+    for n in range(5):
+        start = rate_window_start(NOW + dt.timedelta(minutes=n), 60)
+        outcomes = _race(
+            lambda start=start: rate_allowance_take(
+                caller="key:start", window_start=start, limit=600
+            ),
+            rounds=1,
+        )
+        assert outcomes == [True] * CLIENTS
+        assert ApiRateWindow.objects.get(caller="key:start", window_start=start).count == CLIENTS
