@@ -12,9 +12,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import Resolver404, resolve
-from django.views.decorators.csrf import csrf_exempt
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -25,7 +23,6 @@ from swc.core.errors import (
     ServiceError,
     database_unavailable,
 )
-from swc.organisations.access import public
 
 logger = logging.getLogger(__name__)
 
@@ -229,40 +226,3 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             instance=instance,
         )
     return None
-
-
-def _resolves_elsewhere(path: str) -> bool:
-    try:
-        return resolve(path).func is not api_not_found
-    except Resolver404:
-        return False
-
-
-@public
-@csrf_exempt  # it changes nothing, and a refused token would answer an HTML 403
-def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
-    """Every address under /api/ that leads nowhere: a problem-details 404, never a page.
-
-    An address missing only its trailing slash is redirected for a read; a write
-    cannot be redirected with its body, so its 404 names the right address.
-    """
-    detail = "There is nothing at this address."
-    if not request.path.endswith("/") and _resolves_elsewhere(request.path + "/"):
-        target = request.path + "/"
-        if request.method in ("GET", "HEAD"):
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponseRedirect(target + (f"?{query}" if query else ""), status=301)
-        detail = f"Addresses in the API end with a slash: send this to {target}"
-    response = JsonResponse(
-        {
-            "type": PROBLEM_BASE + TYPES[404],
-            "title": TITLES[404],
-            "status": 404,
-            "detail": detail,
-            "instance": request.path,
-        },
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
-    response["Cache-Control"] = "no-store"
-    return response

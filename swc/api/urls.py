@@ -1,8 +1,7 @@
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import web_views
-from .problems import api_not_found
 from .v1.urls import urlpatterns as v1_urlpatterns
 
 app_name = "api"
@@ -26,6 +25,4 @@ urlpatterns = [
     path("keys/", web_views.keys, name="keys"),
     path("keys/<int:pk>/revoke/", web_views.key_revoke, name="key-revoke"),
     path("v1/", include((v1_urlpatterns, "v1"))),
-    # Last: any other address under /api/ answers problem details, not an HTML page.
-    re_path(r"^(?P<rest>.*)$", api_not_found, name="not-found"),
 ]

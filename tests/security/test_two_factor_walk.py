@@ -53,7 +53,6 @@ OPEN_BEFORE_SECOND_STEP = {
     "healthz",
     "api:schema",
     "api:docs",
-    "api:not-found",  # the problem-details 404 for any other address under /api/
     "account:invitation",  # a new person's link (its token is the secret): sets a password
 }
 
@@ -116,7 +115,6 @@ PARAMETERS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
     ("questions/", "pk", lambda w: w["question"].pk),
     ("documents/referral/", "pk", lambda w: w["referral"].pk),
     ("documents/", "pk", lambda w: w["document"].pk),
-    ("api/", "rest", lambda w: "no-such-thing/"),
     ("account/invitation/", "token", lambda w: "no-such-invitation"),
     ("account/organisations/", "organisation", lambda w: w["authority"].organisation_id),
     ("account/people/", "pk", lambda w: w["person"].pk),
