@@ -111,7 +111,13 @@ def test_no_email_or_text_carries_the_price_or_the_childs_names(world) -> None:
                         local_authority_organisation_id=referral.local_authority.organisation_id,
                         home_organisation_ids=(home.organisation_id,),
                         # Details a message does not use must never travel into it.
-                        detail={"stage": stage, "price": PRICE, "surname": SURNAME},
+                        detail={
+                            "stage": stage,
+                            "price": PRICE,
+                            "surname": SURNAME,
+                            # The person an account message is for (swc.organisations).
+                            "account_id": world["coordinator"].pk,
+                        },
                     )
                 )
     sent = list(Notification.objects.all())
