@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "swc.questions",
     "swc.documents",
     "swc.api",
+    "swc.scheduling",
     "swc.web",
 ]
 

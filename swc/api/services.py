@@ -18,6 +18,7 @@ from swc.core.errors import ConflictError, ServiceError
 from swc.organisations.models import Organisation, Role, User
 from swc.organisations.policy import ROLE_ORGANISATION_KINDS, require
 
+from .idempotency import idempotency_records_purge
 from .models import ApiKey
 
 KEY_PREFIX = "swc_"
@@ -141,3 +142,8 @@ def api_key_authenticate(secret: str) -> ApiKey | None:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
     return api_key
+
+
+def api_due_publish(now: dt.datetime) -> dict[str, int]:
+    """Scheduled: forget idempotency records older than a day (they only guard retries)."""
+    return {"api.idempotency_purged": idempotency_records_purge(now=now)}

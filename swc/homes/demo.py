@@ -16,7 +16,7 @@ from typing import TextIO
 from django.db import transaction
 
 from swc.core import clock
-from swc.referrals.vocabulary import HomeAccepts, NeedOrRisk, Sex
+from swc.core.vocabulary import HomeAccepts, NeedOrRisk, Sex
 
 from .models import (
     HomeCommercialTerms,

@@ -10,8 +10,8 @@ from django.db import models
 
 from swc.core import clock
 from swc.core.models import TimestampedModel
+from swc.core.vocabulary import HomeAccepts, Sex
 from swc.organisations.models import LocalAuthority, Organisation
-from swc.referrals.vocabulary import HomeAccepts, Sex
 
 from .register import RegisterCounts
 
@@ -79,7 +79,7 @@ class HomeProfile(TimestampedModel):
     """
 
     home = models.OneToOneField(SecureHome, on_delete=models.CASCADE, related_name="profile")
-    # Lists of NeedOrRisk codes (swc.referrals.vocabulary), the referral's vocabulary.
+    # Lists of NeedOrRisk codes (swc.core.vocabulary), the referral's vocabulary.
     specialist_support = models.JSONField(default=_codes_default, blank=True)
     risks_not_managed = models.JSONField(default=_codes_default, blank=True)
     admissions = models.CharField(

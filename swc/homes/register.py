@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from swc.core import calendar
-from swc.referrals.vocabulary import HomeAccepts, Sex
+from swc.core.vocabulary import HomeAccepts, Sex
 
 
 @dataclass(frozen=True)

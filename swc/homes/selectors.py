@@ -18,9 +18,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from swc.core import clock
 from swc.core.errors import NotPermitted
 from swc.core.geography import distance_miles
+from swc.core.vocabulary import HomeAccepts, NeedOrRisk
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import ANY, principal_for, require, scopes_for, user_can
-from swc.referrals.vocabulary import HomeAccepts, NeedOrRisk
 
 from .models import (
     HomeCommercialTerms,

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.core import clock
+from swc.core.calendar import LONDON, is_working_day
 from swc.core.csv_import import (
     Column,
     ImportRejected,
@@ -24,9 +25,10 @@ from swc.core.csv_import import (
     parse_int,
 )
 from swc.core.errors import ConflictError, ServiceError
+from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.vocabulary import HomeAccepts, NeedOrRisk, Sex
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from swc.organisations.policy import require
-from swc.referrals.vocabulary import HomeAccepts, NeedOrRisk, Sex
 
 from .models import (
     AdmissionsStatus,
@@ -493,3 +495,42 @@ def vacancy_withdraw(*, vacancy: Vacancy, by: Any) -> Vacancy:
         refused="This bed is held for a referral or already filled: phone the unit to release it",
         status=VacancyStatus.WITHDRAWN,
     )
+
+
+# --- scheduled work (called every minute by swc.scheduling) ------------------------------
+
+REGISTER_DEADLINE = dt.time(10, 0)
+# The unit hears of a home still unconfirmed an hour after the home was reminded.
+REGISTER_ESCALATION = dt.time(11, 0)
+
+
+def homes_due_publish(now: dt.datetime) -> dict[str, int]:
+    """After 10:00 on a working day, remind each home that has not confirmed; at 11:00, the unit.
+
+    Each reminder's key names the home, the day and the stage, so a repeated tick
+    publishes nothing twice. Returns how many of each were published.
+    """
+    from .selectors import homes_unconfirmed_on
+
+    published: dict[str, int] = {}
+    local = now.astimezone(LONDON)
+    day = local.date()
+    if not is_working_day(day) or local.time() < REGISTER_DEADLINE:
+        return published
+    stages = ["home"] + (["unit"] if local.time() >= REGISTER_ESCALATION else [])
+    for unconfirmed in homes_unconfirmed_on(day):
+        organisation_id = unconfirmed.home.organisation_id
+        for stage in stages:
+            with transaction.atomic():
+                event_publish(
+                    DomainEvent(
+                        kind=EventKind.REGISTER_NOT_CONFIRMED,
+                        key=f"register:{organisation_id}:{day.isoformat()}:{stage}",
+                        occurred_at=now,
+                        home_organisation_ids=(organisation_id,),
+                        detail={"stage": stage, "day": day.isoformat()},
+                    )
+                )
+            kind = f"{EventKind.REGISTER_NOT_CONFIRMED}.{stage}"
+            published[kind] = published.get(kind, 0) + 1
+    return published

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from swc.core.geography import distances_miles
-from swc.referrals.vocabulary import HomeAccepts, NeedOrRisk
+from swc.core.vocabulary import HomeAccepts, NeedOrRisk
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,14 @@ from .backends import (
     notification_outgoing,
 )
 from .messages import MESSAGES, Audience, Message
-from .models import Channel, Notification, NotificationPreference, NotificationStatus, OnCallPeriod
+from .models import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    NotificationStatus,
+    OnCallPeriod,
+    SchedulerHeartbeat,
+)
 from .selectors import on_call_officer_at, unit_officers
 
 logger = logging.getLogger(__name__)
@@ -567,3 +574,10 @@ def on_call_period_remove(*, by: Any, period: OnCallPeriod) -> None:
             detail={"officer_id": period.officer_id},
         )
         OnCallPeriod.objects.filter(pk=period.pk).delete()
+
+
+def scheduler_heartbeat_record(now: dt.datetime, errors: list[str]) -> None:
+    """The scheduler's heartbeat: its age tells the unit and monitoring whether ticks happen."""
+    SchedulerHeartbeat.objects.update_or_create(
+        name="scheduler", defaults={"last_tick_at": now, "errors": errors}
+    )

@@ -163,3 +163,8 @@ def subject_access_export(
         detail={"referral_ids": [r.pk for r in referrals]},
     )
     return export
+
+
+def privacy_due_publish(now: dt.datetime) -> dict[str, int]:
+    """Scheduled: remove identifying details of referrals closed longer than retention."""
+    return {"privacy.retention": referrals_retention_apply(now=now)}

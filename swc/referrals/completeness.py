@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from swc.core.clock import LONDON
-
-from .vocabulary import LegalStatus
+from swc.core.vocabulary import LegalStatus
 
 AGE_MIN, AGE_MAX = 10, 17
 # A secure placement of a child under 13 needs the Secretary of State's approval.

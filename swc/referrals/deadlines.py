@@ -9,8 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from swc.core.clock import LONDON
-
-from .vocabulary import LegalStatus
+from swc.core.vocabulary import LegalStatus
 
 REGULATION_10_HOURS = 72
 UPDATE_EVERY = dt.timedelta(days=14)

@@ -18,11 +18,7 @@ from typing import Any, TextIO
 from django.db import transaction
 
 from swc.core import clock
-from swc.organisations.models import LocalAuthority
-
-from .completeness import AGE_MAX, age_on
-from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
-from .vocabulary import (
+from swc.core.vocabulary import (
     ClosureDestination,
     Ethnicity,
     LegalStatus,
@@ -30,6 +26,10 @@ from .vocabulary import (
     Sex,
     WithdrawalReason,
 )
+from swc.organisations.models import LocalAuthority
+
+from .completeness import AGE_MAX, age_on
+from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
 from .workflow import Status
 
 SEED = 20260401

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import models
 
 from swc.core.models import TimestampedModel
+from swc.core.vocabulary import Ethnicity, LegalStatus, Sex
 from swc.organisations.models import LocalAuthority, Organisation, Region
 
-from .vocabulary import Ethnicity, LegalStatus, Sex
 from .workflow import OPEN, Status
 
 

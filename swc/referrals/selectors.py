@@ -14,12 +14,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from swc.core import clock
 from swc.core.errors import NotPermitted
+from swc.core.vocabulary import LegalStatus, NeedOrRisk, Sex
 from swc.organisations.policy import ANY, OWN, SHARED, principal_for, require, scopes_for
 
 from .completeness import age_on
 from .deadlines import Urgency, remaining_describe, urgency_of
 from .models import Referral, ReferralEvent, ReferralShare
-from .vocabulary import LegalStatus, NeedOrRisk, Sex
 from .workflow import OPEN, SEARCHABLE, TERMINAL, Status
 
 

@@ -20,15 +20,16 @@ from django.http import HttpRequest
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.core import clock
+from swc.core.calendar import office_hours_between
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.vocabulary import ClosureDestination, WithdrawalReason
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from swc.organisations.policy import require, user_can
 
 from .completeness import FIELDS, answer_problems, referral_problems
 from .deadlines import keep_alive_of
 from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
-from .vocabulary import ClosureDestination, WithdrawalReason
 from .workflow import (
     EDITABLE,
     EVENT_FOR_STATUS,
@@ -666,3 +667,44 @@ def referral_view_record(
     audit_record(
         actor=by, action=AuditAction.VIEW, obj=referral, request=request, detail={"page": what}
     )
+
+
+# --- scheduled work (called every minute by swc.scheduling) ------------------------------
+
+LIST_OVERDUE_AFTER = dt.timedelta(minutes=90)
+
+
+def referrals_due_publish(now: dt.datetime) -> dict[str, int]:
+    """The referrals' scheduled work: lists overdue, updates and reviews due, lapses.
+
+    A complete referral with no list after 90 minutes of office time tells the unit
+    manager (office time, like the KPI it warns about, so that a referral completed at
+    16:55 does not wake the manager at 18:25). Every event's key names its occurrence.
+    """
+    published: dict[str, int] = {}
+    candidates = Referral.objects.filter(
+        status=Status.COMPLETE,
+        list_provided_at__isnull=True,
+        completed_at__isnull=False,
+        completed_at__lte=now - LIST_OVERDUE_AFTER,
+    ).values_list("pk", "completed_at", "local_authority__organisation_id")
+    for pk, completed_at, organisation_id in candidates:
+        if completed_at is None or office_hours_between(completed_at, now) < LIST_OVERDUE_AFTER:
+            continue
+        with transaction.atomic():
+            event_publish(
+                DomainEvent(
+                    kind=EventKind.REFERRAL_LIST_OVERDUE,
+                    key=f"referral:{pk}:list_overdue:{completed_at.isoformat()}",
+                    occurred_at=now,
+                    referral_id=pk,
+                    local_authority_organisation_id=organisation_id,
+                )
+            )
+        published[EventKind.REFERRAL_LIST_OVERDUE] = (
+            published.get(EventKind.REFERRAL_LIST_OVERDUE, 0) + 1
+        )
+    lapse = referrals_lapse_and_remind(now)
+    published[EventKind.REFERRAL_UPDATE_DUE] = lapse.update_reminders
+    published[EventKind.REFERRAL_REVIEW_DUE] = lapse.review_reminders
+    return published

@@ -21,11 +21,7 @@ from typing import Any
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
-from swc.organisations.models import LocalAuthority, Region
-from swc.organisations.policy import require, user_can
-from swc.referrals.completeness import age_on
-from swc.referrals.models import Referral
-from swc.referrals.vocabulary import (
+from swc.core.vocabulary import (
     ClosureDestination,
     Ethnicity,
     LegalStatus,
@@ -33,6 +29,10 @@ from swc.referrals.vocabulary import (
     Sex,
     WithdrawalReason,
 )
+from swc.organisations.models import LocalAuthority, Region
+from swc.organisations.policy import require, user_can
+from swc.referrals.completeness import age_on
+from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
 
 from . import kpi

@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.core import clock
-from swc.core.calendar import LONDON
+from swc.core.calendar import LONDON, is_working_day, working_days_add
 from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
 from swc.organisations.models import OrganisationKind
@@ -250,3 +251,50 @@ def latest_version_number(month: ReturnMonth) -> int:
     return (
         MonthlyReturnVersion.objects.filter(month=str(month)).aggregate(v=Max("version"))["v"] or 0
     )
+
+
+# --- scheduled work (called every minute by swc.scheduling) ------------------------------
+
+RETURN_REMINDER_WORKING_DAYS = 3
+SIGN_UP_REMINDERS_FROM = dt.time(10, 0)
+
+
+def monthly_return_due(today: dt.date) -> tuple[dt.date, str] | None:
+    """If the monthly return falls due in exactly 3 working days: (due date, period "YYYY-MM")."""
+    if not is_working_day(today):
+        return None
+    period = ReturnMonth(today.year, today.month).previous()
+    due = return_due_date(period)
+    if working_days_add(today, RETURN_REMINDER_WORKING_DAYS) != due:
+        return None
+    return due, str(period)
+
+
+def reporting_due_publish(now: dt.datetime) -> dict[str, int]:
+    """The reporting part's scheduled work: the monthly return's reminder and sign-up reminders.
+
+    Three working days before the return's 10th working day the unit managers are
+    reminded (once: the key names the period). From 10:00 on a working day, those not
+    signed up are reminded every ``SWC_SIGN_UP_REMINDER_DAYS`` (never one already signed
+    up, nor within that many days of its last reminder or of joining).
+    """
+    published: dict[str, int] = {}
+    local = now.astimezone(LONDON)
+    found = monthly_return_due(local.date())
+    if found is not None:
+        due, period = found
+        with transaction.atomic():
+            event_publish(
+                DomainEvent(
+                    kind=EventKind.MONTHLY_RETURN_DUE,
+                    key=f"return:{period}:due_in_{RETURN_REMINDER_WORKING_DAYS}",
+                    occurred_at=now,
+                    detail={"due": due.strftime("%-d %B %Y"), "period": period},
+                )
+            )
+        published[EventKind.MONTHLY_RETURN_DUE] = 1
+    days = getattr(settings, "SWC_SIGN_UP_REMINDER_DAYS", 14)
+    if days > 0 and is_working_day(local.date()) and local.time() >= SIGN_UP_REMINDERS_FROM:
+        sent = sign_up_reminders_send(now=now, interval=dt.timedelta(days=days)).sent
+        published[EventKind.SIGN_UP_REMINDER] = len(sent)
+    return published

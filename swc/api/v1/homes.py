@@ -14,10 +14,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from swc.core.vocabulary import NeedOrRisk, Sex
 from swc.homes import selectors, services
 from swc.homes.models import RegisterDeclaration, SecureHome, Vacancy
 from swc.homes.register import RegisterCounts
-from swc.referrals.vocabulary import NeedOrRisk, Sex
 
 from ..base import ApiView, OutputModelSerializer, StrictSerializer, UtcDateTimeField
 from .matching import pk_of

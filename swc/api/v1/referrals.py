@@ -18,12 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from swc.core.errors import NotPermitted
+from swc.core.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import principal_for, user_can
 from swc.referrals import selectors, services
 from swc.referrals.completeness import FIELDS
 from swc.referrals.models import Referral, ReferralEvent
-from swc.referrals.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.referrals.workflow import Status
 
 from ..base import (

@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 import time_machine
 
+from swc.core.vocabulary import WithdrawalReason
 from swc.matching.models import Offer
 from swc.matching.services import (
     home_response_record,
@@ -37,7 +38,6 @@ from swc.organisations.tests.factories import (
 from swc.referrals.models import Referral
 from swc.referrals.services import referral_submit, referral_transition
 from swc.referrals.tests.factories import ReferralFactory, complete_values
-from swc.referrals.vocabulary import WithdrawalReason
 from swc.referrals.workflow import Status
 
 pytestmark = pytest.mark.django_db

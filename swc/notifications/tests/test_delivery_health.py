@@ -10,8 +10,8 @@ from django.test import Client
 
 from swc.core.calendar import LONDON
 from swc.notifications.models import Channel, Notification, NotificationStatus
-from swc.notifications.scheduler import scheduler_tick
 from swc.notifications.selectors import delivery_health
+from swc.scheduling.scheduler import scheduler_tick
 
 pytestmark = pytest.mark.django_db
 

@@ -29,12 +29,13 @@ def test_run_scheduler_once_ticks_and_reports(manager, backend):
 
 
 def test_a_failing_check_does_not_stop_the_others(manager, monkeypatch):
-    from swc.notifications import scheduler
+    from swc.reporting.services import reporting_due_publish
+    from swc.scheduling import scheduler
 
-    def broken(now, report):
+    def broken(now):
         raise RuntimeError("the homes part is down")
 
-    monkeypatch.setattr(scheduler, "CHECKS", [broken, scheduler.monthly_return_check])
+    monkeypatch.setattr(scheduler, "SCHEDULED", [broken, reporting_due_publish])
     at = dt.datetime(2026, 12, 9, 8, 0, tzinfo=dt.UTC)
     with time_machine.travel(at, tick=False):
         report = scheduler.scheduler_tick(at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from swc.core.vocabulary import WithdrawalReason
 from swc.homes.tests.factories import SecureHomeFactory
 from swc.notifications.messages import Message
 from swc.notifications.models import Notification
@@ -12,7 +13,6 @@ from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_r
 from swc.referrals.models import ReferralShare
 from swc.referrals.services import referral_transition
 from swc.referrals.tests.factories import complete_referral
-from swc.referrals.vocabulary import WithdrawalReason
 from swc.referrals.workflow import Status
 
 pytestmark = pytest.mark.django_db

@@ -9,16 +9,10 @@ import time_machine
 
 from swc.core.calendar import LONDON
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.homes.services import homes_due_publish
 from swc.homes.tests.factories import SecureHomeFactory, declaration_make
 from swc.notifications.messages import MESSAGES, Message, message_render
 from swc.notifications.models import Channel, Notification, NotificationPreference, OnCallPeriod
-from swc.notifications.scheduler import (
-    TickReport,
-    list_overdue_check,
-    monthly_return_due,
-    register_check,
-    scheduler_tick,
-)
 from swc.notifications.selectors import on_call_officer_at
 from swc.organisations.models import Role
 from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_role
@@ -28,9 +22,12 @@ from swc.referrals.services import (
     referral_share_with_homes,
     referral_submit,
     referral_transition,
+    referrals_due_publish,
 )
 from swc.referrals.tests.factories import complete_referral, complete_values
 from swc.referrals.workflow import Status
+from swc.reporting.services import monthly_return_due
+from swc.scheduling.scheduler import scheduler_tick
 
 pytestmark = pytest.mark.django_db
 
@@ -302,16 +299,15 @@ def test_no_childs_details_appear_in_any_rendered_message(world):
 def test_register_not_confirmed_by_ten_tells_the_home_then_at_eleven_the_unit(world):
     confirmed, silent = world["homes"]
     declaration_make(confirmed, on=dt.date(2026, 11, 23))
-    report = TickReport()
-    register_check(london(2026, 11, 23, 9, 59), report)
+    homes_due_publish(london(2026, 11, 23, 9, 59))
     assert Notification.objects.count() == 0
     for at in (london(2026, 11, 23, 10, 0), london(2026, 11, 23, 10, 30)):
         with time_machine.travel(at, tick=False):
-            register_check(at, report)
+            homes_due_publish(at)
     assert recipients(Message.REGISTER_NOT_CONFIRMED) == {world["home_managers"][1]}
     assert Notification.objects.count() == 1  # the second tick added nothing
     with time_machine.travel(london(2026, 11, 23, 11, 0), tick=False):
-        register_check(london(2026, 11, 23, 11, 0), report)
+        homes_due_publish(london(2026, 11, 23, 11, 0))
     assert recipients(Message.REGISTER_NOT_CONFIRMED_UNIT) == {
         world["coordinator"],
         world["manager"],
@@ -327,7 +323,7 @@ def test_register_not_confirmed_by_ten_tells_the_home_then_at_eleven_the_unit(wo
 def test_no_register_reminder_on_a_bank_holiday(world):
     at = london(2026, 12, 25, 12, 0)
     with time_machine.travel(at, tick=False):
-        register_check(at, TickReport())
+        homes_due_publish(at)
     assert Notification.objects.count() == 0
 
 
@@ -345,7 +341,7 @@ def test_a_complete_referral_without_a_list_after_90_office_minutes_tells_the_ma
         (london(2026, 11, 27, 11, 0), 1),  # not again
     ):
         with time_machine.travel(at, tick=False):
-            list_overdue_check(at, TickReport())
+            referrals_due_publish(at)
         assert Notification.objects.filter(message=Message.REFERRAL_LIST_OVERDUE).count() == (
             expected
         )

@@ -8,9 +8,9 @@ from typing import Any
 import factory
 
 from swc.core import clock
+from swc.core.vocabulary import Ethnicity, LegalStatus, NeedOrRisk, Sex
 from swc.organisations.tests.factories import LocalAuthorityFactory
 from swc.referrals.models import Referral
-from swc.referrals.vocabulary import Ethnicity, LegalStatus, NeedOrRisk, Sex
 from swc.referrals.workflow import Status
 
 

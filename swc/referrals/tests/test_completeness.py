@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from swc.core.vocabulary import LegalStatus, NeedOrRisk
 from swc.referrals.completeness import (
     REQUIRED,
     age_on,
@@ -16,7 +17,6 @@ from swc.referrals.completeness import (
     section_status,
 )
 from swc.referrals.tests.factories import complete_values
-from swc.referrals.vocabulary import LegalStatus, NeedOrRisk
 
 NOW = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
 TODAY = NOW.date()

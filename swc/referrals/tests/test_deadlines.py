@@ -7,13 +7,13 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from swc.core.vocabulary import LegalStatus
 from swc.referrals.deadlines import (
     draft_is_stale,
     keep_alive_of,
     remaining_describe,
     urgency_of,
 )
-from swc.referrals.vocabulary import LegalStatus
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)

@@ -12,10 +12,10 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 
+from swc.core.vocabulary import NeedOrRisk
 from swc.referrals.completeness import age_on
 from swc.referrals.demo import demo_referrals_load
 from swc.referrals.models import Referral, ReferralEvent
-from swc.referrals.vocabulary import NeedOrRisk
 from swc.referrals.workflow import OPEN, Status
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"

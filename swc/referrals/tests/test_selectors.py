@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from swc.core.errors import NotPermitted
+from swc.core.vocabulary import LegalStatus
 from swc.organisations.models import OrganisationKind, Role
 from swc.organisations.tests.factories import (
     LocalAuthorityFactory,
@@ -24,7 +25,6 @@ from swc.referrals.selectors import (
     referral_triage_queue_for,
 )
 from swc.referrals.tests.factories import ReferralFactory, complete_referral
-from swc.referrals.vocabulary import LegalStatus
 from swc.referrals.workflow import Status
 
 pytestmark = pytest.mark.django_db

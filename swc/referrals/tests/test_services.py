@@ -10,6 +10,7 @@ import time_machine
 from swc.audit.models import AuditAction, AuditEvent
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, _subscribers
+from swc.core.vocabulary import WithdrawalReason
 from swc.organisations.models import OrganisationKind, Role
 from swc.organisations.tests.factories import (
     LocalAuthorityFactory,
@@ -31,7 +32,6 @@ from swc.referrals.services import (
     referrals_lapse_and_remind,
 )
 from swc.referrals.tests.factories import complete_referral, complete_values
-from swc.referrals.vocabulary import WithdrawalReason
 from swc.referrals.workflow import Status
 
 pytestmark = pytest.mark.django_db

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from swc.core.vocabulary import Ethnicity, LegalStatus, NeedOrRisk, Sex
 from swc.homes.models import SecureHome
 from swc.homes.tests.factories import SecureHomeFactory, declaration_make
 from swc.matching.models import HomeResponse, Offer, OfferStatus, Placement, ResponseKind
 from swc.organisations.models import LocalAuthority, Region
 from swc.organisations.tests.factories import LocalAuthorityFactory
 from swc.referrals.models import Referral, ReferralEvent, ReferralEventKind
-from swc.referrals.vocabulary import Ethnicity, LegalStatus, NeedOrRisk, Sex
 from swc.referrals.workflow import Status
 
 LONDON = ZoneInfo("Europe/London")

@@ -22,7 +22,6 @@ from swc.core.errors import NotPermitted
 from swc.homes.tests.factories import SecureHomeFactory
 from swc.notifications.messages import Message, message_render
 from swc.notifications.models import Notification
-from swc.notifications.scheduler import TickReport, sign_up_reminder_check
 from swc.organisations.models import Organisation, OrganisationKind, Role
 from swc.organisations.tests.factories import (
     LocalAuthorityFactory,
@@ -30,7 +29,7 @@ from swc.organisations.tests.factories import (
     user_with_role,
 )
 from swc.reporting.models import SignUpReminder, TermsAcceptance, TermsKind
-from swc.reporting.services import sign_up_reminders_send
+from swc.reporting.services import reporting_due_publish, sign_up_reminders_send
 
 pytestmark = pytest.mark.django_db
 
@@ -167,10 +166,9 @@ def test_only_the_unit_reminds(people, role) -> None:
 
 
 def tick(at: dt.datetime) -> int:
-    report = TickReport()
     with time_machine.travel(at, tick=False):
-        sign_up_reminder_check(at, report)
-    return report.published.get("organisation.sign_up_reminder", 0)
+        published = reporting_due_publish(at)
+    return published.get("organisation.sign_up_reminder", 0)
 
 
 def test_the_scheduler_reminds_from_ten_on_a_working_day_every_fortnight(people) -> None:

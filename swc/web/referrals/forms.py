@@ -13,9 +13,7 @@ from typing import Any
 from django import forms
 
 from swc.core import clock
-from swc.organisations.models import Region
-from swc.referrals.completeness import age_problem, legal_problems
-from swc.referrals.vocabulary import (
+from swc.core.vocabulary import (
     ClosureDestination,
     Ethnicity,
     LegalStatus,
@@ -23,6 +21,8 @@ from swc.referrals.vocabulary import (
     Sex,
     WithdrawalReason,
 )
+from swc.organisations.models import Region
+from swc.referrals.completeness import age_problem, legal_problems
 
 from ..forms import GovukFormMixin
 from .dates import GovukDateField, GovukDateTimeField

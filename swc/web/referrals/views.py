@@ -18,6 +18,14 @@ from django.urls import reverse
 
 from swc.core import clock
 from swc.core.errors import ServiceError
+from swc.core.vocabulary import (
+    ClosureDestination,
+    Ethnicity,
+    LegalStatus,
+    NeedOrRisk,
+    Sex,
+    WithdrawalReason,
+)
 from swc.matching import selectors as matching_selectors
 from swc.matching.models import Placement
 from swc.organisations.access import requires
@@ -32,14 +40,6 @@ from swc.referrals.completeness import (
 )
 from swc.referrals.deadlines import draft_is_stale, keep_alive_of
 from swc.referrals.models import Referral
-from swc.referrals.vocabulary import (
-    ClosureDestination,
-    Ethnicity,
-    LegalStatus,
-    NeedOrRisk,
-    Sex,
-    WithdrawalReason,
-)
 from swc.referrals.workflow import EDITABLE, Status
 
 from .forms import (

@@ -7,11 +7,11 @@ from typing import Any
 
 from django import forms
 
+from swc.core.vocabulary import NeedOrRisk, Sex
 from swc.homes.models import AdmissionsStatus
 from swc.homes.register import RegisterCounts, register_problems
 from swc.homes.selectors import BOARD_SORTS, BoardFilters
 from swc.organisations.models import LocalAuthority
-from swc.referrals.vocabulary import NeedOrRisk, Sex
 
 from ..forms import GovukFormMixin
 

@@ -34,7 +34,7 @@ def test_every_role_has_a_start_page_naming_the_role(client_for, role: Role) -> 
 
 
 def test_healthz_is_200_with_the_database() -> None:
-    from swc.notifications.scheduler import scheduler_tick
+    from swc.scheduling.scheduler import scheduler_tick
 
     scheduler_tick()  # a scheduler that has just run, and nothing waiting
     response = Client().get("/healthz")

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections, connections
 
-from swc.notifications.scheduler import scheduler_tick
+from swc.scheduling.scheduler import scheduler_tick
 
 logger = logging.getLogger(__name__)
 
