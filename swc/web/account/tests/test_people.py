@@ -281,7 +281,7 @@ def test_two_factor_reset_needs_an_identity_check_and_a_reason(client_for, admin
 def test_an_unused_account_is_warned_a_week_before_then_disabled(days_unused, warned, disabled):
     from django.test import override_settings
 
-    from swc.notifications.scheduler import scheduler_tick
+    from swc.scheduling.scheduler import scheduler_tick
 
     person = user_with_role(Role.REFERRER)
     User.objects.filter(pk=person.pk).update(last_login=NOW - dt.timedelta(days=days_unused))
