@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from swc.core import clock
+from swc.core.transactions import replay_boundary
 
 from .models import IdempotencyRecord, IdempotencyState
 from .problems import IdempotencyConflict
@@ -121,7 +122,7 @@ def idempotency_claim(*, caller: str, key: str, fingerprint: str) -> Claim | Res
 def idempotency_run(claim: Claim, work: Callable[[], Response]) -> Response:
     """Do ``work`` and store its response in one transaction; release the claim if it fails."""
     try:
-        with transaction.atomic():
+        with replay_boundary():
             response = work()
             if response.status_code >= 500:
                 raise _NotStored(response)

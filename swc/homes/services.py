@@ -26,6 +26,7 @@ from swc.core.csv_import import (
 )
 from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.transactions import entry_point
 from swc.core.vocabulary import HomeAccepts, NeedOrRisk, Sex
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from swc.organisations.policy import require
@@ -135,7 +136,7 @@ def _codes_check(codes: list[str], field: str) -> list[str]:
     return [code for code in NeedOrRisk.values if code in codes]
 
 
-@transaction.atomic
+@entry_point
 def home_profile_update(
     *,
     home: SecureHome,
@@ -249,7 +250,7 @@ def _latest_declaration(home: SecureHome, day: dt.date) -> RegisterDeclaration |
     return RegisterDeclaration.objects.filter(home=home, declared_on__lte=day).first()
 
 
-@transaction.atomic
+@entry_point
 def register_declare(
     *, home: SecureHome, by: Any, counts: RegisterCounts, note: str = ""
 ) -> RegisterDeclaration:
@@ -291,7 +292,7 @@ def register_declare(
     return declaration
 
 
-@transaction.atomic
+@entry_point
 def register_confirm(*, home: SecureHome, by: Any) -> RegisterDeclaration:
     """Confirm today that the home's register is unchanged (the daily declaration).
 
@@ -330,7 +331,7 @@ def register_confirm(*, home: SecureHome, by: Any) -> RegisterDeclaration:
 # --- vacancies -----------------------------------------------------------------------
 
 
-@transaction.atomic
+@entry_point
 def vacancy_add(
     *,
     home: SecureHome,
@@ -417,7 +418,7 @@ def _vacancy_transition(
     return vacancy
 
 
-@transaction.atomic
+@entry_point
 def vacancy_hold(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
     """Hold a free bed for a referral. Exactly one of any number of racing holds succeeds.
 
@@ -445,7 +446,7 @@ def vacancy_hold_for_offer(*, vacancy: Vacancy, referral_id: int, by: Any) -> Va
     )
 
 
-@transaction.atomic
+@entry_point
 def vacancy_fill(*, vacancy: Vacancy, referral_id: int, by: Any) -> Vacancy:
     """Fill a bed with a placement: a free bed, or one held for this same referral."""
     require(by, "bed.hold", vacancy)
@@ -465,7 +466,7 @@ def vacancy_fill_for_admission(*, vacancy: Vacancy, referral_id: int, by: Any) -
     )
 
 
-@transaction.atomic
+@entry_point
 def vacancy_release(*, vacancy: Vacancy, by: Any) -> Vacancy:
     """Release a held bed so it is free again (the offer was declined or withdrawn)."""
     require(by, "bed.hold", vacancy)
@@ -484,7 +485,7 @@ def vacancy_release_for_offer(*, vacancy: Vacancy, by: Any) -> Vacancy:
     )
 
 
-@transaction.atomic
+@entry_point
 def vacancy_withdraw(*, vacancy: Vacancy, by: Any) -> Vacancy:
     """The home takes a free bed off the register. A held bed must be released by the unit."""
     require(by, "register.update", vacancy)

@@ -19,6 +19,7 @@ from swc.audit.services import audit_record
 from swc.core import clock
 from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.transactions import entry_point
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.homes.services import (
     vacancy_fill_for_admission,
@@ -73,7 +74,7 @@ def candidate_json(c: scoring.Candidate) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@entry_point
 def match_run(*, referral: Referral, by: Any) -> MatchRun:
     """Match a complete referral against every secure home and keep the result.
 
@@ -108,7 +109,7 @@ def match_run(*, referral: Referral, by: Any) -> MatchRun:
     return run
 
 
-@transaction.atomic
+@entry_point
 def shortlist_send(
     *,
     run: MatchRun,
@@ -185,7 +186,7 @@ def shortlist_send(
     return run
 
 
-@transaction.atomic
+@entry_point
 def home_response_record(
     *,
     referral: Referral,
@@ -326,7 +327,7 @@ def home_response_record(
     return response
 
 
-@transaction.atomic
+@entry_point
 def offer_accept(*, offer: Offer, by: Any) -> Offer:
     """The authority (or the unit for it) accepts one offer: the bed is held for the referral.
 
@@ -444,7 +445,7 @@ def _offer_decided(
     return offer
 
 
-@transaction.atomic
+@entry_point
 def offer_decline(*, offer: Offer, by: Any, reason: str) -> Offer:
     """The authority (or the unit for it) declines an open offer, saying why.
 
@@ -464,7 +465,7 @@ def offer_decline(*, offer: Offer, by: Any, reason: str) -> Offer:
     )
 
 
-@transaction.atomic
+@entry_point
 def offer_withdraw(*, offer: Offer, by: Any, reason: str) -> Offer:
     """The home (or the unit for it) withdraws its open offer, saying why.
 
@@ -506,7 +507,7 @@ def offer_fall_through(*, offer: Offer, by: Any, detail: str = "") -> Offer:
     return offer
 
 
-@transaction.atomic
+@entry_point
 def placement_admit(
     *,
     offer: Offer,
@@ -581,7 +582,7 @@ def _moment_words(at: dt.datetime | None, on: dt.date) -> str:
     return f"{at.astimezone(clock.LONDON):%-d %B %Y at %H:%M}"
 
 
-@transaction.atomic
+@entry_point
 def placement_discharge(
     *,
     placement: Placement,

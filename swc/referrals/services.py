@@ -23,6 +23,7 @@ from swc.core import clock
 from swc.core.calendar import office_hours_between
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.transactions import entry_point
 from swc.core.vocabulary import ClosureDestination, WithdrawalReason
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from swc.organisations.policy import require, user_can
@@ -386,7 +387,7 @@ _MOVED_MESSAGE = (
 )
 
 
-@transaction.atomic
+@entry_point
 def referral_submit(*, referral: Referral, by: Any, version: int) -> Referral:
     """Submit a draft (or answer a request for information): it becomes complete at once.
 
@@ -487,7 +488,13 @@ def _keep_alive_set(referral: Referral, by: Any, updates: dict[str, Any]) -> Ref
     current = _open_check(referral)
     if current.lapsed_at is not None:
         updates["lapsed_at"] = None
-    Referral.objects.filter(pk=current.pk).update(**updates)
+    # Only if nobody closed, withdrew, lapsed or revived it since it was read: otherwise
+    # a closed referral could be revived, or one revival recorded twice.
+    changed = Referral.objects.filter(
+        pk=current.pk, status=current.status, lapsed_at=current.lapsed_at
+    ).update(**updates)
+    if changed != 1:
+        raise ConflictError(_MOVED_MESSAGE)
     if current.lapsed_at is not None:
         _event_add(
             current,
@@ -499,7 +506,7 @@ def _keep_alive_set(referral: Referral, by: Any, updates: dict[str, Any]) -> Ref
     return Referral.objects.select_related("local_authority").get(pk=current.pk)
 
 
-@transaction.atomic
+@entry_point
 def referral_update_record(*, referral: Referral, by: Any, note: str) -> Referral:
     """The authority's two-weekly update: the child still needs the bed (and what changed)."""
     require(by, "referral.edit", referral)
@@ -512,7 +519,7 @@ def referral_update_record(*, referral: Referral, by: Any, note: str) -> Referra
     return saved
 
 
-@transaction.atomic
+@entry_point
 def referral_review_record(*, referral: Referral, by: Any, note: str) -> Referral:
     """The authority's three-monthly review: the referral still stands. Counts as an update."""
     require(by, "referral.edit", referral)
@@ -525,7 +532,7 @@ def referral_review_record(*, referral: Referral, by: Any, note: str) -> Referra
     return saved
 
 
-@transaction.atomic
+@entry_point
 def referral_extend(*, referral: Referral, by: Any, until: dt.date, reason: str) -> Referral:
     """The unit keeps a referral searched until ``until``, whatever its updates."""
     require(by, "referral.extend", referral)
