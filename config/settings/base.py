@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "swc.core.middleware.NoStoreForSignedInMiddleware",
-    "swc.core.middleware.ServiceErrorMiddleware",
+    "swc.web.middleware.ServiceErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -23,11 +23,10 @@ from swc.core.errors import (
     ServiceError,
     database_unavailable,
 )
+from swc.core.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_BASE = "https://swc.education.gov.uk/api/problems/"
 
 TITLES = {
     400: "Your request is not valid",

@@ -23,36 +23,6 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
-class ServiceErrorMiddleware:
-    """Refusals raised by services become the right page, never a 500.
-
-    ``NotPermitted`` is shown as 404, so a person cannot learn that a record
-    they may not see exists. Other ``ServiceError``s that a view did not turn
-    into a form error are shown as a 400 page with their message.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.shortcuts import render
-
-        from .errors import NotPermitted, ServiceError
-
-        if isinstance(exception, NotPermitted):
-            from swc.organisations.access import access_refused_record
-
-            if request.user.is_authenticated:
-                access_refused_record(request, "object")
-            return render(request, "errors/404.html", status=404)
-        if isinstance(exception, ServiceError):
-            return render(request, "errors/400.html", {"message": exception.message}, status=400)
-        return None
-
-
 class SlashOnlyForReadsMiddleware(CommonMiddleware):
     """Django's CommonMiddleware, adding a missing trailing slash only to GET and HEAD.
 

@@ -8,7 +8,7 @@ declares neither, so a new page cannot ship without a rule.
 person whose role may not do the action at all: the page's existence, like a
 record's, is nobody else's business. Object-level checks stay in the view,
 through ``policy.require(user, action, obj)``; ``NotPermitted`` raised there
-also becomes a 404 (see swc.core.middleware.ServiceErrorMiddleware).
+also becomes a 404 (see swc.web.middleware.ServiceErrorMiddleware).
 """
 
 from __future__ import annotations

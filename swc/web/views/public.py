@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from swc.api.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 from swc.core.errors import OUTAGE_RETRY_AFTER, database_unavailable
+from swc.core.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 from swc.notifications.selectors import delivery_health
 from swc.organisations.access import public
 

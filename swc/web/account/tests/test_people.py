@@ -302,7 +302,7 @@ def test_an_unused_account_is_warned_a_week_before_then_disabled(days_unused, wa
 def test_an_account_enabled_again_is_not_disabled_at_the_next_tick(client_for, admin, authority):
     from django.test import override_settings
 
-    from swc.notifications.scheduler import scheduler_tick
+    from swc.scheduling.scheduler import scheduler_tick
 
     person = user_with_role(Role.REFERRER, authority)
     long_ago = NOW - dt.timedelta(days=120)
