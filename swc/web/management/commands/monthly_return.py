@@ -1,4 +1,8 @@
-"""python manage.py monthly_return --month 2026-10 --format xlsx|csv|html --out PATH"""
+"""python manage.py monthly_return --month 2026-10 --format xlsx|csv|html --out PATH
+
+With the pages rather than in reporting: its HTML is the return's page, and
+reporting (below the pages) never imports them.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from swc.audit.services import audit_record
 from swc.reporting.exports import return_csv, return_xlsx
 from swc.reporting.returns import ReturnMonth, return_due_date
 from swc.reporting.selectors import monthly_return_figures
+from swc.web.reporting.views import return_html_standalone
 
 
 class Command(BaseCommand):
@@ -35,8 +40,6 @@ class Command(BaseCommand):
         elif fmt == "csv":
             path.write_text(return_csv(figures), encoding="utf-8")
         else:
-            from swc.web.reporting.views import return_html_standalone
-
             path.write_text(return_html_standalone(figures), encoding="utf-8")
         audit_record(
             actor="manage.py monthly_return",
