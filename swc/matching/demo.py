@@ -39,7 +39,7 @@ from .models import (
     ResponseKind,
 )
 from .selectors import child_profiles_of, home_profiles_for_matching
-from .services import candidate_json
+from .services import candidate_json, exclusion_json
 
 SEED = 20260405
 DEMO_PREFIX = "DEMO-"
@@ -113,11 +113,7 @@ def _lists_load(demo: Any) -> int:
             run_at=at,
             weights=dataclasses.asdict(result.weights),
             candidates=candidates,
-            exclusions=[
-                {"home_id": e.home_id, "name": e.name, "reasons": list(e.reasons)}
-                for e in result.exclusions
-                if e.home_id not in sent_to
-            ],
+            exclusions=[exclusion_json(e) for e in result.exclusions if e.home_id not in sent_to],
             selected_home_ids=sent_to,
             note=DEMO_NOTE,
             sent_at=at,

@@ -74,6 +74,11 @@ def candidate_json(c: scoring.Candidate) -> dict[str, Any]:
     }
 
 
+def exclusion_json(e: scoring.Exclusion) -> dict[str, Any]:
+    """An excluded home as a match run keeps it: its name and every reason."""
+    return {"home_id": e.home_id, "name": e.name, "reasons": list(e.reasons)}
+
+
 @entry_point
 def match_run(*, referral: Referral, by: Any) -> MatchRun:
     """Match a complete referral against every secure home and keep the result.
@@ -95,10 +100,7 @@ def match_run(*, referral: Referral, by: Any) -> MatchRun:
         run_by=by,
         weights=dataclasses.asdict(result.weights),
         candidates=[candidate_json(c) for c in result.candidates],
-        exclusions=[
-            {"home_id": e.home_id, "name": e.name, "reasons": list(e.reasons)}
-            for e in result.exclusions
-        ],
+        exclusions=[exclusion_json(e) for e in result.exclusions],
     )
     audit_record(
         actor=by,
