@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from swc.core.vocabulary import Ethnicity, LegalStatus, NeedOrRisk, Sex
 from swc.homes.models import RegisterDeclaration
 from swc.homes.tests.factories import SecureHomeFactory
 from swc.organisations.models import Region
 from swc.organisations.tests.factories import LocalAuthorityFactory
 from swc.referrals.models import Referral
-from swc.referrals.vocabulary import Ethnicity, LegalStatus, NeedOrRisk, Sex
 from swc.referrals.workflow import Status
 from swc.reporting.returns import ReturnMonth
 from swc.reporting.selectors import kpi_dashboard, monthly_return_figures, referral_trend
