@@ -102,6 +102,13 @@ RULES: dict[str, Mapping[str, Scope]] = {
     "referral.request_information": UNIT_OPERATIONAL,
     "referral.close": UNIT_OPERATIONAL,
     "referral.extend": UNIT_OPERATIONAL,
+    # Finding a referral by the child's name, date of birth, reference or authority: those who
+    # see the child's identity. Not homes: a name search would tell a home whether a child it
+    # was never sent is referred anywhere (docs/workflow.md, "Finding a referral").
+    "referral.search": {**UNIT_OPERATIONAL, R.REFERRER: OWN},
+    # Who in the unit has picked a referral up: take it yourself, or hand it to a colleague.
+    "referral.take": UNIT_OPERATIONAL,
+    "referral.hand_over": UNIT_OPERATIONAL,
     # --- matching, responses, offers and placements ---
     "match.run": UNIT_OPERATIONAL,
     "shortlist.send": UNIT_OPERATIONAL,

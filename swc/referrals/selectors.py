@@ -7,13 +7,14 @@ only ``HomeView`` (what a home needs to decide); the unit sees all.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from swc.core import clock
-from swc.core.errors import NotPermitted
+from swc.core.errors import NotPermitted, ServiceError
 from swc.core.vocabulary import LegalStatus, NeedOrRisk, Sex
 from swc.organisations.policy import ANY, OWN, SHARED, principal_for, require, scopes_for
 
@@ -60,6 +61,136 @@ def referral_list_for(
     elif closed is False:
         qs = qs.exclude(status__in=TERMINAL)
     return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class ReferralSearch:
+    """What someone is looking for; every part optional, all given parts must match.
+
+    ``text`` is a reference (R000123, or just 123), the authority's identifier for the
+    child, or words of the child's name: each word must start (a single letter, an
+    initial) or appear in (longer words) the first or last name, ignoring case.
+    """
+
+    text: str = ""
+    date_of_birth: dt.date | None = None
+    local_authority_id: int | None = None
+    status: str = ""
+    started_from: dt.date | None = None
+    started_to: dt.date | None = None
+    changed_since: dt.datetime | None = None
+
+    @property
+    def names_the_child(self) -> bool:
+        """Does it pick out a child (name, reference, date of birth, authority)?"""
+        return bool(self.text.strip() or self.date_of_birth or self.local_authority_id)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.names_the_child
+            or self.status
+            or self.started_from
+            or self.started_to
+            or self.changed_since
+        )
+
+    def audit_detail(self) -> dict[str, Any]:
+        """The criteria as the audit may keep them: never a child's name or date of birth."""
+        detail: dict[str, Any] = {}
+        reference = _reference_in(self.text)
+        if reference is not None:
+            detail["reference"] = f"R{reference:06d}"
+        elif self.text.strip():
+            # Whether a name (or identifier) was typed, and how many words: not the words.
+            detail["name_words"] = len(_name_words(self.text))
+        if self.date_of_birth:
+            detail["date_of_birth"] = "given"
+        if self.local_authority_id:
+            detail["local_authority_id"] = self.local_authority_id
+        if self.status:
+            detail["status"] = self.status
+        if self.started_from:
+            detail["started_from"] = self.started_from.isoformat()
+        if self.started_to:
+            detail["started_to"] = self.started_to.isoformat()
+        if self.changed_since:
+            detail["changed_since"] = self.changed_since.isoformat()
+        return detail
+
+
+# "R000123", "r123", "123": a reference. Anything else is a name or an identifier.
+_REFERENCE = re.compile(r"^[Rr]?\s*(\d{1,9})$")
+# Words of a name: letters, apostrophes and hyphens (O'Neil, Smith-Jones); dots and commas
+# split initials ("J.S." is J and S).
+_NAME_SPLIT = re.compile(r"[\s.,]+")
+
+
+def _reference_in(text: str) -> int | None:
+    match = _REFERENCE.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def _name_words(text: str) -> list[str]:
+    return [word for word in _NAME_SPLIT.split(text.strip()) if word]
+
+
+def referral_search_check(search: ReferralSearch) -> None:
+    """Refuse criteria that cannot mean anything, with a message for the person."""
+    if search.status and search.status not in Status.values:
+        raise ServiceError("Choose a status from the list", field="status")
+    if search.started_from and search.started_to and search.started_from > search.started_to:
+        raise ServiceError(
+            "The first date must be the same as or before the second date", field="started_to"
+        )
+    if len(search.text) > 200:
+        raise ServiceError("Enter 200 characters or fewer", field="text")
+
+
+def _text_condition(text: str) -> Q:
+    text = text.strip()
+    condition = Q(la_child_identifier__iexact=text)
+    reference = _reference_in(text)
+    if reference is not None:
+        return condition | Q(pk=reference)
+    words = _name_words(text)
+    if not words:
+        return condition
+    names = Q()
+    for word in words:
+        if len(word) == 1:
+            names &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+        else:
+            names &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return condition | names
+
+
+def referral_search_for(user: Any, search: ReferralSearch) -> QuerySet[Referral]:
+    """The referrals ``user`` may see that match ``search``, newest first.
+
+    The one search of referrals: the search page and the API's list both call it.
+    Anything that picks out a child needs ``referral.search`` (homes may still filter
+    what was sent to them by status and date); ServiceError for criteria that cannot
+    mean anything (a status that does not exist, a range that ends before it starts).
+    """
+    referral_search_check(search)
+    if search.names_the_child:
+        require(user, "referral.search")
+    qs = referral_list_for(user, status=search.status or None)
+    if search.text.strip():
+        qs = qs.filter(_text_condition(search.text))
+    if search.date_of_birth:
+        qs = qs.filter(date_of_birth=search.date_of_birth)
+    if search.local_authority_id:
+        qs = qs.filter(local_authority_id=search.local_authority_id)
+    # Days are London days (TIME_ZONE): a referral started at 00:30 BST is on that day.
+    if search.started_from:
+        qs = qs.filter(created_at__date__gte=search.started_from)
+    if search.started_to:
+        qs = qs.filter(created_at__date__lte=search.started_to)
+    if search.changed_since:
+        qs = qs.filter(modified_at__gte=search.changed_since)
+    return qs
 
 
 def referral_get_for(user: Any, pk: int, action: str = "referral.view") -> Referral:
@@ -157,12 +288,17 @@ class HomeView:
     status: str
 
 
+def referral_initials(referral: Referral) -> str:
+    """ "S.P." for Sam Patel: what a list shows instead of the name."""
+    return "".join(
+        part[0].upper() + "." for part in (referral.first_name, referral.last_name) if part
+    )
+
+
 def referral_home_view(referral: Referral, today: dt.date | None = None) -> HomeView:
     """The home's view of a referral sent to it (pure: reads only the referral's fields)."""
     today = today or clock.today()
-    initials = "".join(
-        part[0].upper() + "." for part in (referral.first_name, referral.last_name) if part
-    )
+    initials = referral_initials(referral)
     labels = dict(NeedOrRisk.choices)
     descriptions = referral.need_descriptions or {}
     return HomeView(

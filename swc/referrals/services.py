@@ -31,6 +31,7 @@ from swc.organisations.policy import require, user_can
 from .completeness import FIELDS, answer_problems, referral_problems
 from .deadlines import keep_alive_of
 from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
+from .selectors import ReferralSearch
 from .workflow import (
     EDITABLE,
     EVENT_FOR_STATUS,
@@ -649,6 +650,29 @@ def referral_list_view_record(
         object_id="list",
         request=request,
         detail={"page": what, "referral_ids": [r.pk for r in referrals]},
+    )
+
+
+def referral_search_record(
+    *,
+    search: ReferralSearch,
+    referrals: list[Referral],
+    by: Any,
+    request: HttpRequest | None,
+    what: str,
+) -> None:
+    """Audit one search: what was asked (never a child's name) and which referrals it showed."""
+    audit_record(
+        actor=by,
+        action=AuditAction.VIEW,
+        object_type="referrals.referral",
+        object_id="search",
+        request=request,
+        detail={
+            "page": what,
+            "criteria": search.audit_detail(),
+            "referral_ids": [r.pk for r in referrals],
+        },
     )
 
 

@@ -24,6 +24,7 @@ class NavItem:
 NAVIGATION = [
     NavItem("Home", "web:start", "start.view"),
     NavItem("Referrals", "referrals:list", "referral.view"),
+    NavItem("Search", "referrals:search", "referral.search"),
     NavItem("Triage queue", "referrals:triage", "referral.triage"),
     NavItem("Vacancies", "register:board", "vacancy_board.view"),
     NavItem("Our register", "register:own", "register.update"),

@@ -98,6 +98,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("referrals:list", "GET"): frozenset({R, H, C, M}),
     ("referrals:new", "GET"): frozenset({R}),
     ("referrals:triage", "GET"): UNIT,
+    # finding a child: those who see children's identities (not homes: docs/workflow.md)
+    ("referrals:search", "GET"): frozenset({R, C, M}),
     ("referrals:detail", "GET"): frozenset({R, H, C, M}),
     ("referrals:timeline", "GET"): frozenset({R, C, M}),
     ("referrals:task_list", "GET"): frozenset({R}),
@@ -246,6 +248,9 @@ EXPECTED_RULES: dict[str, dict[str, Scope]] = {
     "referral.request_information": _UNIT_ANY,
     "referral.close": _UNIT_ANY,
     "referral.extend": _UNIT_ANY,
+    "referral.search": {C: ANY, M: ANY, R: OWN},
+    "referral.take": _UNIT_ANY,
+    "referral.hand_over": _UNIT_ANY,
     "match.run": _UNIT_ANY,
     "shortlist.send": _UNIT_ANY,
     "home_response.record": {C: ANY, M: ANY, H: SHARED},

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from swc.core.errors import NotPermitted
+from swc.core.errors import NotPermitted, ServiceError
 from swc.core.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import principal_for, user_can
@@ -48,6 +48,21 @@ STAMPS = (
 class ReferralFilters(StrictSerializer):
     """Query parameters of the list (unknown ones other than paging are refused)."""
 
+    q = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="A reference (R000123), the authority's identifier for the child, or the "
+        "child's name or initials: each word must appear in the first or last name, ignoring "
+        "case (a single letter is an initial). Not for homes.",
+    )
+    date_of_birth = serializers.DateField(required=False, help_text="Not for homes")
+    local_authority = serializers.RegexField(
+        r"^\d{3}$",
+        required=False,
+        help_text="The authority's three-digit DfE code (the unit only: an authority sees "
+        "its own referrals whatever it sends). Not for homes.",
+        error_messages={"invalid": "Send the authority's DfE code as three digits, like 850"},
+    )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     created_from = serializers.DateField(required=False, help_text="Created on or after")
     created_to = serializers.DateField(required=False, help_text="Created on or before")
@@ -244,14 +259,46 @@ class ReferralViewSet(ApiViewSet):
         filters = ReferralFilters(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
-        referrals = selectors.referral_list_for(request.user, status=params.get("status"))
-        if "created_from" in params:
-            referrals = referrals.filter(created_at__date__gte=params["created_from"])
-        if "created_to" in params:
-            referrals = referrals.filter(created_at__date__lte=params["created_to"])
-        if "updated_since" in params:
-            referrals = referrals.filter(modified_at__gte=params["updated_since"])
+        local_authority_id = None
+        if "local_authority" in params:
+            local_authority_id = (
+                LocalAuthority.objects.filter(dfe_la_code=params["local_authority"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if local_authority_id is None:
+                raise serializers.ValidationError(
+                    {"local_authority": ["There is no local authority with this DfE code"]}
+                )
+        search = selectors.ReferralSearch(
+            text=params.get("q", ""),
+            date_of_birth=params.get("date_of_birth"),
+            local_authority_id=local_authority_id,
+            status=params.get("status", ""),
+            started_from=params.get("created_from"),
+            started_to=params.get("created_to"),
+            changed_since=params.get("updated_since"),
+        )
+        if search.names_the_child and not user_can(request.user, "referral.search"):
+            raise exceptions.PermissionDenied(
+                "Your role may not search referrals by child, reference or authority"
+            )
+        try:
+            referrals = selectors.referral_search_for(request.user, search)
+        except ServiceError as error:
+            field = {"text": "q", "started_to": "created_to"}.get(error.field or "", error.field)
+            raise serializers.ValidationError(
+                {field or "non_field_errors": [error.message]}
+            ) from None
         page = self.paginate_queryset(referrals)
+        if search.names_the_child:
+            services.referral_search_record(
+                search=search,
+                referrals=list(page or []),
+                by=request.user,
+                request=request._request,
+                what="api:search",
+            )
         # The pages' rule: who sees the child's identity sees the authority; a home does not.
         row = (
             ReferralSummarySerializer

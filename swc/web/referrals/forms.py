@@ -328,3 +328,46 @@ class ExtendForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the referral is being extended"},
     )
+
+
+class ReferralSearchForm(GovukFormMixin, forms.Form):
+    """Find a referral; every box optional. Authorities are offered only to the unit."""
+
+    text = _text(
+        "Reference, child's name or initials",
+        hint="For example, R000123, Sam Patel, or S P for initials",
+    )
+    date_of_birth = GovukDateField(
+        label="Child's date of birth", help_text="For example, 27 3 2011"
+    )
+    local_authority = forms.ChoiceField(label="Local authority", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+    started_from = GovukDateField(
+        label="Referral started on or after", help_text="For example, 1 11 2026"
+    )
+    started_to = GovukDateField(
+        label="Referral started on or before", help_text="For example, 30 11 2026"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        statuses: list[tuple[str, str]],
+        local_authorities: list[tuple[int, str]] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [("", "Any status"), *statuses]
+        if local_authorities is None:
+            del self.fields["local_authority"]
+        else:
+            field = self.fields["local_authority"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "Any authority"), *((str(pk), n) for pk, n in local_authorities)]
+            field.error_messages["invalid_choice"] = "Choose a local authority from the list"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.referral_list, name="list"),
     path("new/", views.referral_new, name="new"),
     path("triage/", views.referral_triage, name="triage"),
+    path("search/", views.referral_search, name="search"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/timeline/", views.referral_timeline, name="timeline"),
     path("<int:pk>/sections/", views.referral_task_list, name="task_list"),

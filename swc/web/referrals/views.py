@@ -47,6 +47,7 @@ from .forms import (
     CloseForm,
     ExtendForm,
     InformationRequestForm,
+    ReferralSearchForm,
     SubmitForm,
     UpdateForm,
     WithdrawForm,
@@ -128,6 +129,80 @@ def referral_triage(request: HttpRequest) -> HttpResponse:
             what="triage",
         )
     return render(request, "referrals/triage.html", {"rows": rows})
+
+
+SEARCH_PAGE_SIZE = 25
+
+
+@requires("referral.search")
+def referral_search(request: HttpRequest) -> HttpResponse:
+    """Find referrals by reference, name or initials, date of birth, authority, status, dates.
+
+    A GET form: the address can be bookmarked and paged. Results show initials and date
+    of birth, enough to tell two children of one name apart; the page shows the rest.
+    """
+    shows_authority = ANY in scopes_for(request.user, "referral.search")
+    form = ReferralSearchForm(
+        request.GET or None,
+        statuses=list(Status.choices),
+        local_authorities=list(LocalAuthority.objects.order_by("name").values_list("pk", "name"))
+        if shows_authority
+        else None,
+    )
+    page = None
+    rows: list[dict[str, Any]] = []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        search = selectors.ReferralSearch(
+            text=data["text"],
+            date_of_birth=data["date_of_birth"],
+            local_authority_id=int(data["local_authority"])
+            if data.get("local_authority")
+            else None,
+            status=data["status"],
+            started_from=data["started_from"],
+            started_to=data["started_to"],
+        )
+        if search.is_empty:
+            form.add_error(None, "Enter at least one thing to search for")
+        else:
+            try:
+                queryset = selectors.referral_search_for(request.user, search)
+            except ServiceError as error:
+                _error_show(form, error)
+            else:
+                page = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+                referrals = list(page.object_list)
+                services.referral_search_record(
+                    search=search,
+                    referrals=referrals,
+                    by=request.user,
+                    request=request,
+                    what="search",
+                )
+                rows = [
+                    {
+                        "referral": r,
+                        "initials": selectors.referral_initials(r),
+                        "may_continue": r.status == Status.DRAFT
+                        and user_can(request.user, "referral.edit", r),
+                    }
+                    for r in referrals
+                ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/search.html",
+        {
+            "form": form,
+            "page": page,
+            "searched": page is not None,
+            "rows": rows,
+            "query": query.urlencode(),
+            "shows_authority": shows_authority,
+        },
+    )
 
 
 # --- starting and filling in a referral --------------------------------------------------

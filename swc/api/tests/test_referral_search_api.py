@@ -1,0 +1,101 @@
+"""Searching referrals through the API's list: the pages' one selector, the same rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from swc.audit.models import AuditAction, AuditEvent
+from swc.homes.tests.factories import SecureHomeFactory
+from swc.organisations.models import Role
+from swc.organisations.tests.factories import LocalAuthorityFactory
+from swc.referrals.models import ReferralShare
+from swc.referrals.tests.factories import complete_referral
+
+from .factories import api_client, key_for
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/referrals/"
+
+
+@pytest.fixture
+def world():  # type: ignore[no-untyped-def]
+    la_a = LocalAuthorityFactory(dfe_la_code="851")
+    la_b = LocalAuthorityFactory(dfe_la_code="852")
+    mine = complete_referral(
+        local_authority=la_a,
+        first_name="Sam",
+        last_name="Patel",
+        date_of_birth=dt.date(2011, 3, 27),
+    )
+    theirs = complete_referral(
+        local_authority=la_b, first_name="Sam", last_name="Patel", date_of_birth=dt.date(2012, 5, 4)
+    )
+    other = complete_referral(local_authority=la_b, first_name="Jo", last_name="Lowe")
+    return {"la_a": la_a, "mine": mine, "theirs": theirs, "other": other}
+
+
+def ids(response) -> list[int]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.json()
+    return sorted(row["id"] for row in response.json()["results"])
+
+
+def test_the_unit_searches_by_name_date_of_birth_and_authority(world) -> None:
+    client = api_client(key_for(Role.COORDINATOR).secret)
+    mine, theirs = world["mine"].pk, world["theirs"].pk
+    assert ids(client.get(URL, {"q": "sam PATEL"})) == sorted([mine, theirs])
+    assert ids(client.get(URL, {"q": "s p", "date_of_birth": "2012-05-04"})) == [theirs]
+    assert ids(client.get(URL, {"q": "patel", "local_authority": "851"})) == [mine]
+    assert ids(client.get(URL, {"q": world["other"].reference})) == [world["other"].pk]
+
+
+def test_a_referrer_never_finds_another_authoritys_child(world) -> None:
+    client = api_client(key_for(Role.REFERRER, world["la_a"].organisation).secret)
+    assert ids(client.get(URL, {"q": "patel"})) == [world["mine"].pk]
+    assert ids(client.get(URL, {"local_authority": "852"})) == []
+    assert ids(client.get(URL, {"q": world["theirs"].reference})) == []
+
+
+def test_a_home_may_not_search_by_child(world) -> None:
+    home = SecureHomeFactory()
+    ReferralShare.objects.create(
+        referral=world["mine"],
+        home_organisation=home.organisation,
+        shared_at=world["mine"].created_at,
+    )
+    client = api_client(key_for(Role.HOME_MANAGER, home.organisation).secret)
+    assert ids(client.get(URL)) == [world["mine"].pk]
+    for params in ({"q": "patel"}, {"date_of_birth": "2011-03-27"}, {"local_authority": "851"}):
+        response = client.get(URL, params)
+        assert response.status_code == 403, params
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_search_is_audited_without_the_name(world) -> None:
+    client = api_client(key_for(Role.COORDINATOR).secret)
+    client.get(URL, {"q": "Sam Patel", "local_authority": "852"})
+    event = AuditEvent.objects.get(action=AuditAction.VIEW, object_id="search")
+    assert event.detail == {
+        "page": "api:search",
+        "criteria": {"name_words": 2, "local_authority_id": world["theirs"].local_authority_id},
+        "referral_ids": [world["theirs"].pk],
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"created_from": "2026-03-09", "created_to": "2026-03-01"}, "created_to"),
+        ({"date_of_birth": "2012-02-30"}, "date_of_birth"),
+        ({"local_authority": "85"}, "local_authority"),
+        ({"local_authority": "999"}, "local_authority"),
+        ({"q": "x" * 201}, "q"),
+    ],
+)
+def test_bad_search_input_is_a_400_naming_the_parameter(world, params, field) -> None:
+    client = api_client(key_for(Role.COORDINATOR).secret)
+    response = client.get(URL, params)
+    assert response.status_code == 400, response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == [field]
