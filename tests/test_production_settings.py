@@ -42,7 +42,9 @@ def test_each_insecure_setting_is_refused(change: dict, message: str) -> None:
 
 
 def _start_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SECRET_KEY"}}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_", "SWC_"))
+    }
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
@@ -55,10 +57,12 @@ def _start_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_starting_with_default_secret_and_sqlite_fails() -> None:
     result = _start_production({})
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
-    assert "needs PostgreSQL" in result.stderr
+    assert "DJANGO_SECRET_KEY is missing" in result.stderr
+    assert "DATABASE_URL is missing" in result.stderr
 
 
+# A synthetic GOV.UK Notify key: "<name>-<service id>-<secret>".
+NOTIFY_KEY = "swc_live-" + str(uuid.UUID(int=7)) + "-" + str(uuid.UUID(int=8))
 # A template id for every message the service sends (synthetic ids).
 ALL_TEMPLATES = {m: str(uuid.UUID(int=n + 1)) for n, m in enumerate(MESSAGES)}
 
@@ -71,11 +75,14 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
                 k: v
                 for k, v in os.environ.items()
                 if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+                and not k.startswith("SWC_")
             },
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "p" * 30 + "Q7r!x9#" * 5,
             "DATABASE_URL": "postgres://swc@127.0.0.1:1/swc",
             "ALLOWED_HOSTS": "swc.example.gov.uk",
+            "SWC_BASE_URL": "https://swc.example.gov.uk",
+            "NOTIFY_API_KEY": NOTIFY_KEY,
             "SWC_NOTIFY_TEMPLATES": json.dumps(ALL_TEMPLATES),
             **env,
         },

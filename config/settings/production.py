@@ -2,9 +2,13 @@
 
 import os
 
-from .base import *  # noqa: F403
-from .base import DATABASES, SECRET_KEY
-from .checks import production_settings_check
+from .checks import production_environment_check, production_settings_check
+
+# Before base.py reads anything: a bad variable is refused by name.
+production_environment_check(os.environ)
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, LOGGING, SECRET_KEY  # noqa: E402
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "") not in ("", "0", "false", "False")
 SWC_REQUIRE_MFA = os.environ.get("SWC_REQUIRE_MFA", "true").lower() not in ("0", "false", "no")
@@ -22,6 +26,8 @@ SWC_NOTIFICATION_BACKEND = os.environ.get(
     "SWC_NOTIFICATION_BACKEND", "swc.notifications.backends.NotifyBackend"
 )
 
+# One JSON object a line, each request with its id, route, status and timing (swc.core.logs).
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("SWC_LOG_FORMAT", "json")
 
 production_settings_check(
     debug=DEBUG,

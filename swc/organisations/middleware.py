@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, get_resolver
 
+from swc.core.logs import request_id_from, request_id_var
+
 from .mfa import user_is_verified
+
+request_logger = logging.getLogger("swc.request")
 
 SESSION_STARTED_KEY = "swc_session_started_at"
 
@@ -94,3 +99,49 @@ class SignInPolicyMiddleware:
             ):
                 return redirect("web:sign-in-mfa")
         return self.get_response(request)
+
+
+class RequestLogMiddleware:
+    """One structured log line per request: who, which route, the answer, how long.
+
+    The route is the address pattern (``referrals/<int:pk>/``), not the address,
+    and nothing of the request's query or body is logged (swc.core.logs). The
+    request id is returned in ``X-Request-ID`` so a person reporting a problem
+    can quote it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request.headers.get("X-Request-ID"))
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            fields = self._fields(request, response, started)
+            request_logger.info("request", extra={"request_id": request_id, **fields})
+            return response
+        finally:
+            request_id_var.reset(token)
+
+    @staticmethod
+    def _fields(request: HttpRequest, response: HttpResponse, started: float) -> dict[str, Any]:
+        match = getattr(request, "resolver_match", None)
+        fields: dict[str, Any] = {
+            "method": request.method,
+            "route": ("/" + match.route) if match is not None else None,
+            "view": match.view_name if match is not None else None,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            fields["user_id"] = user.pk
+            # The organisation as the policy already resolved it for this request: asking
+            # again would cost every page a query (and fail when the database is away).
+            principal = getattr(user, "_swc_principal", None)
+            if principal is not None:
+                fields["organisation_id"] = principal.organisation_id
+        return fields

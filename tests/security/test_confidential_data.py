@@ -17,6 +17,7 @@ from django.test import Client
 
 from swc.core.calendar import LONDON
 from swc.core.events import DomainEvent, event_publish
+from swc.core.logs import JsonFormatter
 from swc.homes.models import SecureHome
 from swc.notifications.messages import MESSAGES, message_render
 from swc.notifications.models import Notification
@@ -70,11 +71,14 @@ def test_nothing_confidential_reaches_a_person_who_may_not_see_it(
         assert not result.containing(FIRST_NAME), (
             f"{who} saw the first name on {result.containing(FIRST_NAME)}"
         )
+    # Each line as production writes it (JSON with the request's fields), not only its message.
+    formatter = JsonFormatter()
     for record in caplog.records:
-        line = record.getMessage()
+        line = record.getMessage() + formatter.format(record)
         assert SURNAME not in line and FIRST_NAME not in line, (
             f"personal data in a log line: {line}"
         )
+        assert not any(form in line for form in PRICE_FORMS), f"a price in a log line: {line}"
 
 
 def test_a_home_the_referral_was_sent_to_sees_the_childs_initials_only(world, client_for) -> None:
