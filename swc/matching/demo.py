@@ -38,8 +38,8 @@ from .models import (
     Placement,
     ResponseKind,
 )
+from .runs import candidate_json, exclusion_json
 from .selectors import child_profiles_of, home_profiles_for_matching
-from .services import candidate_json, exclusion_json
 
 SEED = 20260405
 DEMO_PREFIX = "DEMO-"

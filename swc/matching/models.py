@@ -13,6 +13,8 @@ from django.db import models
 
 from swc.core.models import TimestampedModel
 
+from . import runs
+
 
 def _list_default() -> list[Any]:
     return []
@@ -42,8 +44,9 @@ class MatchRun(models.Model):
     """One run of matching for a referral: the ranked list, exclusions, and what was sent.
 
     ``candidates`` and ``exclusions`` keep the whole explanation as it stood
-    (home ids, names, score parts with reasons), so the list the authority
-    was given can be shown again exactly, whatever changes afterwards.
+    (home ids, names, points, and the codes and facts behind every reason;
+    ``runs`` says the shape), so the list the authority was given can be
+    shown again exactly, whatever changes afterwards.
     """
 
     referral = models.ForeignKey(
@@ -73,6 +76,14 @@ class MatchRun(models.Model):
     @property
     def policy_owner_id(self) -> int:
         return self.referral.local_authority.organisation_id
+
+    def ranked_homes(self) -> list[runs.RankedHome]:
+        """Every candidate, best first, with its reasons in words."""
+        return runs.ranked_homes_of(self.candidates, self.weights)
+
+    def excluded_homes(self) -> list[runs.ExcludedHome]:
+        """Every excluded home, with its reasons in words."""
+        return [runs.excluded_home_of(e) for e in self.exclusions]
 
 
 class ListSending(models.Model):

@@ -15,8 +15,9 @@ every home is computed in one vectorised numpy call.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from swc.core.geography import distances_miles
 from swc.core.vocabulary import HomeAccepts, NeedOrRisk
@@ -109,13 +110,35 @@ class HomeProfile:
 # --- outputs -------------------------------------------------------------------------
 
 
+# Facts are plain JSON values (numbers, strings, ISO dates, lists of codes), so a
+# match run keeps the codes and facts, not sentences, and the words below are
+# written only for what a page shows (``part_words``, ``exclusion_words``).
+Facts = Mapping[str, Any]
+
+PART_NAMES = ("distance", "specialist_support", "group_fit", "earlier_placement", "bed_soon")
+PART_LABELS = {
+    "distance": "Distance from home area",
+    "specialist_support": "Specialist support",
+    "group_fit": "Fit with current group",
+    "earlier_placement": "Earlier placement",
+    "bed_soon": "Bed free soon",
+}
+
+
 @dataclass(frozen=True)
 class ScorePart:
-    name: str  # a key of Weights
-    label: str
+    name: str  # a key of Weights and of PART_LABELS
     points: float
     out_of: float
-    reason: str
+    facts: Facts = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return PART_LABELS[self.name]
+
+    @property
+    def reason(self) -> str:
+        return part_words(self.name, self.facts)
 
 
 @dataclass(frozen=True)
@@ -133,10 +156,26 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One hard constraint a home fails: a code of ``EXCLUSION_CODES`` and the facts its words need."""
+
+    code: str
+    facts: Facts = field(default_factory=dict)
+
+    @property
+    def words(self) -> str:
+        return exclusion_words(self.code, self.facts)
+
+
+@dataclass(frozen=True)
 class Exclusion:
     home_id: int
     name: str
-    reasons: tuple[str, ...]
+    why: tuple[Reason, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(reason.words for reason in self.why)
 
 
 @dataclass(frozen=True)
@@ -174,45 +213,120 @@ def suspended_on(home: HomeProfile, day: dt.date) -> bool:
 
 def best_bed(child: ChildProfile, home: HomeProfile) -> Bed | None:
     """The earliest free bed that suits the child and is free by the date needed."""
-    usable = [b for b in home.beds if b.suits(child.sex) and b.available_from <= child.date_needed]
-    if not usable:
-        return None
-    return min(usable, key=lambda b: (b.available_from, b.bed_id))
+    # One plain pass: this runs for every home on every match (3,000 homes, 12,000 beds).
+    best: Bed | None = None
+    sex, needed = child.sex, child.date_needed
+    for b in home.beds:
+        if b.available_from > needed or (b.restriction_sex and b.restriction_sex != sex):
+            continue
+        if best is None or (b.available_from, b.bed_id) < (best.available_from, best.bed_id):
+            best = b
+    return best
 
 
-def exclusion_reasons(child: ChildProfile, home: HomeProfile) -> tuple[list[str], Bed | None]:
+# What each hard constraint is called when homes are grouped by why they are left out.
+EXCLUSION_CODES = {
+    "no_bed": "No free welfare bed on the register",
+    "beds_other_sex": "Free beds only for children of the other sex",
+    "no_bed_by": "No free welfare bed by the date needed",
+    "age": "Cannot take a child of this age",
+    "registration": "Not registered for a child of this sex",
+    "cannot_manage": "Cannot manage one of the child's risks",
+    "suspended": "Admissions suspended",
+    "authority_excluded": "Excluded by the child's local authority",
+}
+
+
+def exclusion_reasons(child: ChildProfile, home: HomeProfile) -> tuple[list[Reason], Bed | None]:
     """Every hard constraint the home fails for this child (empty: it can be considered)."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     bed = best_bed(child, home)
     if bed is None:
         if not home.beds:
-            reasons.append("No free welfare bed on the register")
+            reasons.append(Reason("no_bed"))
         elif not any(b.suits(child.sex) for b in home.beds):
-            reasons.append("Its free beds are restricted to children of the other sex")
+            reasons.append(Reason("beds_other_sex"))
         else:
             first = min(b.available_from for b in home.beds if b.suits(child.sex))
             reasons.append(
-                f"No free welfare bed by {child.date_needed:%-d %B %Y} "
-                f"(first free {first:%-d %B %Y})"
+                Reason(
+                    "no_bed_by",
+                    {"needed": child.date_needed.isoformat(), "first": first.isoformat()},
+                )
             )
     if not home.age_min <= child.age <= home.age_max:
-        reasons.append(
-            f"Takes children aged {home.age_min} to {home.age_max}; the child will be {child.age}"
-        )
+        reasons.append(Reason("age", {"min": home.age_min, "max": home.age_max, "age": child.age}))
     if not HomeAccepts.allows(home.accepts, child.sex):
-        label = dict(HomeAccepts.choices).get(home.accepts, home.accepts)
-        reasons.append(f"Registered for {str(label).lower()}")
+        reasons.append(Reason("registration", {"accepts": home.accepts}))
     cannot = child.needs & home.risks_not_managed
     if cannot:
-        reasons.append(f"Has said it cannot manage {_labels(cannot)}")
+        reasons.append(Reason("cannot_manage", {"codes": sorted(cannot)}))
     if suspended_on(home, child.date_needed):
         until = home.admissions_suspended_until
-        reasons.append(
-            "Admissions suspended" + (f" until {until:%-d %B %Y}" if until else " (no end date)")
-        )
+        reasons.append(Reason("suspended", {"until": until.isoformat() if until else None}))
     if home.home_id in child.excluded_home_ids:
-        reasons.append("Excluded by the child's local authority")
+        reasons.append(Reason("authority_excluded"))
     return reasons, bed
+
+
+def _day(iso: str) -> str:
+    return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+
+
+def exclusion_words(code: str, facts: Facts) -> str:
+    """The sentence a page shows for one reason a home is left out."""
+    if code == "no_bed_by":
+        return f"No free welfare bed by {_day(facts['needed'])} (first free {_day(facts['first'])})"
+    if code == "age":
+        return (
+            f"Takes children aged {facts['min']} to {facts['max']}; "
+            f"the child will be {facts['age']}"
+        )
+    if code == "registration":
+        label = dict(HomeAccepts.choices).get(facts["accepts"], facts["accepts"])
+        return f"Registered for {str(label).lower()}"
+    if code == "cannot_manage":
+        return f"Has said it cannot manage {_labels(facts['codes'])}"
+    if code == "suspended":
+        until = facts.get("until")
+        return "Admissions suspended" + (f" until {_day(until)}" if until else " (no end date)")
+    if code == "beds_other_sex":
+        return "Its free beds are restricted to children of the other sex"
+    return EXCLUSION_CODES.get(code, "Left out for another reason")
+
+
+def part_words(name: str, facts: Facts) -> str:
+    """The sentence a page shows for one score part, from the facts the run kept."""
+    if name == "distance":
+        return f"{facts['miles']:.0f} miles from the child's home area"
+    if name == "specialist_support":
+        needs, met = facts["needs"], facts["met"]
+        if not needs:
+            return "The referral lists no needs calling for specialist support"
+        return f"Specialist support for {len(met)} of the child's {needs} needs" + (
+            f" ({_labels(met)})" if met else ""
+        )
+    if name == "group_fit":
+        if not facts["needs"]:
+            return "The referral lists no needs to weigh against the group"
+        shared = facts["shared"]
+        return (
+            f"The current group already includes {_labels(shared)}"
+            if shared
+            else "None of the child's needs is present in the current group"
+        )
+    if name == "earlier_placement":
+        return (
+            "The child has been placed here before"
+            if facts["earlier"]
+            else "No earlier placement here"
+        )
+    wait = facts["wait"]
+    return (
+        "A bed is free now"
+        if wait == 0
+        else f"A bed is free in {wait} day{'s' if wait != 1 else ''}"
+    )
 
 
 def _round(points: float) -> float:
@@ -227,73 +341,47 @@ def score_parts(
     today: dt.date,
     weights: Weights = WEIGHTS,
 ) -> tuple[ScorePart, ...]:
-    """The soft factors, each as points out of its weight with a reason in words."""
+    """The soft factors, each as points out of its weight with the facts its reason needs.
+
+    The reason's words use the distance as shown (to a tenth of a mile).
+    """
     w = weights
     # Distance.
     share = max(0.0, 1.0 - miles / w.distance_zero_miles)
     distance = ScorePart(
-        "distance",
-        "Distance from home area",
-        _round(w.distance * share),
-        w.distance,
-        f"{miles:.0f} miles from the child's home area",
+        "distance", _round(w.distance * share), w.distance, {"miles": round(miles, 1)}
     )
     # Specialist support.
     needs = child.needs
-    if needs:
-        met = needs & home.specialist_support
-        support_points = w.specialist_support * len(met) / len(needs)
-        reason = f"Specialist support for {len(met)} of the child's {len(needs)} needs" + (
-            f" ({_labels(met)})" if met else ""
-        )
-    else:
-        support_points = w.specialist_support
-        reason = "The referral lists no needs calling for specialist support"
+    met = needs & home.specialist_support
+    support_points = w.specialist_support * len(met) / len(needs) if needs else w.specialist_support
     support = ScorePart(
         "specialist_support",
-        "Specialist support",
         _round(support_points),
         w.specialist_support,
-        reason,
+        {"needs": len(needs), "met": sorted(met)},
     )
     # Group fit: the same needs already in the group can make each child's worse.
-    if needs:
-        shared = needs & home.current_group_needs
-        fit_points = w.group_fit * (1 - len(shared) / len(needs))
-        fit_reason = (
-            f"The current group already includes {_labels(shared)}"
-            if shared
-            else "None of the child's needs is present in the current group"
-        )
-    else:
-        fit_points, fit_reason = (
-            w.group_fit,
-            "The referral lists no needs to weigh against the group",
-        )
+    shared = needs & home.current_group_needs
+    fit_points = w.group_fit * (1 - len(shared) / len(needs)) if needs else w.group_fit
     fit = ScorePart(
-        "group_fit", "Fit with current group", _round(fit_points), w.group_fit, fit_reason
+        "group_fit",
+        _round(fit_points),
+        w.group_fit,
+        {"needs": len(needs), "shared": sorted(shared)},
     )
     # Earlier placement.
     earlier = home.home_id in child.earlier_home_ids
     before = ScorePart(
         "earlier_placement",
-        "Earlier placement",
         w.earlier_placement if earlier else 0.0,
         w.earlier_placement,
-        "The child has been placed here before" if earlier else "No earlier placement here",
+        {"earlier": earlier},
     )
     # How soon the bed is free.
     wait = max(0, (bed.available_from - today).days)
     soon_points = w.bed_soon * max(0.0, 1.0 - wait / w.bed_wait_zero_days)
-    soon = ScorePart(
-        "bed_soon",
-        "Bed free soon",
-        _round(soon_points),
-        w.bed_soon,
-        "A bed is free now"
-        if wait == 0
-        else f"A bed is free in {wait} day{'s' if wait != 1 else ''}",
-    )
+    soon = ScorePart("bed_soon", _round(soon_points), w.bed_soon, {"wait": wait})
     return (distance, support, fit, before, soon)
 
 

@@ -19,7 +19,7 @@ from swc.referrals.models import Referral
 from swc.referrals.selectors import referral_urgency
 from swc.referrals.workflow import SEARCHABLE, Status
 
-from . import scoring
+from . import runs, scoring
 from .allocation import AllocationResult, Waiting, allocation_propose, urgency_weight
 from .models import (
     HomeExclusion,
@@ -273,12 +273,12 @@ class Shortlist:
         return next((h for h in self.homes if h.home_id == home_id), None)
 
 
-def _fit_reasons(candidate: dict[str, Any]) -> tuple[str, ...]:
-    """Why a home fits, in the words scoring gave, without points: only what counts for it."""
+def _fit_reasons(candidate: dict[str, Any], weights: dict[str, Any]) -> tuple[str, ...]:
+    """Why a home fits, in the words scoring gives, without points: only what counts for it."""
     return tuple(
-        part["reason"]
-        for part in candidate.get("parts", [])
-        if part.get("name") in _FIT_PARTS and part.get("points", 0) > 0
+        part.reason
+        for part in runs.ranked_home_of(candidate, weights, 0).parts
+        if part.name in _FIT_PARTS and part.points > 0
     )
 
 
@@ -293,12 +293,12 @@ def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
     sendings = list(ListSending.objects.filter(referral=referral).select_related("run", "sent_by"))
     if not sendings:
         return None
-    candidates: dict[int, tuple[dict[str, Any], dt.datetime]] = {}
+    candidates: dict[int, tuple[dict[str, Any], dict[str, Any], dt.datetime]] = {}
     for sending in sendings:
         by_home = {c["home_id"]: c for c in sending.run.candidates}
         for home_id in sending.home_ids:
             if home_id not in candidates and home_id in by_home:
-                candidates[home_id] = (by_home[home_id], sending.sent_at)
+                candidates[home_id] = (by_home[home_id], sending.run.weights, sending.sent_at)
     latest_answer: dict[int, HomeResponse] = {}
     for answered in HomeResponse.objects.filter(
         referral=referral, home_id__in=list(candidates), counted=True
@@ -310,7 +310,7 @@ def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
     ):
         latest_offer[made.home_id] = made
     homes = []
-    for home_id, (candidate, sent_at) in candidates.items():
+    for home_id, (candidate, weights, sent_at) in candidates.items():
         offer = latest_offer.get(home_id)
         response = latest_answer.get(home_id)
         # The latest answer decides, except that a question does not hide an offer made.
@@ -329,7 +329,7 @@ def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
                 home_id=home_id,
                 name=candidate["name"],
                 distance_miles=candidate.get("distance_miles"),
-                reasons=_fit_reasons(candidate),
+                reasons=_fit_reasons(candidate, weights),
                 sent_at=sent_at,
                 answer=answer,
                 detail=detail,
@@ -340,8 +340,8 @@ def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
     latest = sendings[-1]
     shared = any(s.exclusions_shared for s in sendings if s.run_id == latest.run_id)
     excluded = tuple(
-        ListExcluded(e["name"], tuple(e["reasons"]) if shared else ())
-        for e in latest.run.exclusions
+        ListExcluded(home.name, home.reasons if shared else ())
+        for home in map(runs.excluded_home_of, latest.run.exclusions)
     )
     return Shortlist(
         referral=referral,

@@ -49,6 +49,7 @@ from .models import (
     Placement,
     ResponseKind,
 )
+from .runs import candidate_json, exclusion_json
 from .selectors import child_profile_of, home_profiles_for_matching
 
 NOT_COMPLETE_MESSAGE = (
@@ -59,24 +60,6 @@ NOT_COMPLETE_MESSAGE = (
 
 def _current(referral: Referral) -> Referral:
     return Referral.objects.select_related("local_authority").get(pk=referral.pk)
-
-
-def candidate_json(c: scoring.Candidate) -> dict[str, Any]:
-    """A ranked home as a match run keeps it: enough to show the list again exactly."""
-    return {
-        "home_id": c.home_id,
-        "name": c.name,
-        "score": c.score,
-        "distance_miles": c.distance_miles,
-        "bed_id": c.bed.bed_id,
-        "bed_available_from": c.bed.available_from.isoformat(),
-        "parts": [dataclasses.asdict(p) for p in c.parts],
-    }
-
-
-def exclusion_json(e: scoring.Exclusion) -> dict[str, Any]:
-    """An excluded home as a match run keeps it: its name and every reason."""
-    return {"home_id": e.home_id, "name": e.name, "reasons": list(e.reasons)}
 
 
 @entry_point

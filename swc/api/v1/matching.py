@@ -55,25 +55,34 @@ def _referral(request: Request, pk: Any, action: str) -> Referral:
 # --- matches (the unit only) ---------------------------------------------------------
 
 
+class MatchScorePartSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.FloatField()
+    out_of = serializers.FloatField()
+    reason = serializers.CharField()
+
+
 class MatchCandidateSerializer(serializers.Serializer):
     home_id = serializers.IntegerField()
     name = serializers.CharField()
-    score = serializers.FloatField()
+    score = serializers.FloatField(allow_null=True)
     distance_miles = serializers.FloatField(allow_null=True)
     bed_id = serializers.IntegerField(allow_null=True)
     bed_available_from = serializers.CharField(allow_null=True)
-    parts = serializers.ListField(child=serializers.DictField())
+    parts = MatchScorePartSerializer(many=True)
 
 
 class MatchExclusionSerializer(serializers.Serializer):
-    home_id = serializers.IntegerField()
+    home_id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
 
 
 class MatchRunSerializer(OutputModelSerializer):
-    candidates = MatchCandidateSerializer(many=True)
-    exclusions = MatchExclusionSerializer(many=True)
+    # The run keeps codes; the reasons are worded here, as on the page.
+    candidates = MatchCandidateSerializer(many=True, source="ranked_homes")
+    exclusions = MatchExclusionSerializer(many=True, source="excluded_homes")
     weights = serializers.DictField()
     selected_home_ids = serializers.ListField(child=serializers.IntegerField())
 

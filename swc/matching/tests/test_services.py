@@ -117,20 +117,20 @@ def test_match_run_ranks_candidates_and_explains_exclusions(coordinator, la) -> 
     run = match_run(referral=referral, by=coordinator)
 
     assert [c["name"] for c in run.candidates] == ["Good Home"]
-    (candidate,) = run.candidates
-    assert candidate["score"] == round(sum(p["points"] for p in candidate["parts"]), 1)
-    assert [p["name"] for p in candidate["parts"]] == [
+    (candidate,) = run.ranked_homes()
+    assert candidate.score == round(sum(p.points for p in candidate.parts), 1)
+    assert [p.name for p in candidate.parts] == [
         "distance",
         "specialist_support",
         "group_fit",
         "earlier_placement",
         "bed_soon",
     ]
-    reasons = {e["name"]: e["reasons"] for e in run.exclusions}
+    reasons = {e.name: e.reasons for e in run.excluded_homes()}
     assert reasons == {
-        "Boys Home": ["Registered for boys only"],
-        "Excluded Home": ["Excluded by the child's local authority"],
-        "Full Home": ["No free welfare bed on the register"],
+        "Boys Home": ("Registered for boys only",),
+        "Excluded Home": ("Excluded by the child's local authority",),
+        "Full Home": ("No free welfare bed on the register",),
     }
     assert (good.pk, no_bed.pk, boys.pk) and run.weights["distance"] == 30.0
 
@@ -139,9 +139,9 @@ def test_an_earlier_placement_of_the_same_child_scores(coordinator, la) -> None:
     home = home_make()
     complete_referral(local_authority=la, status=Status.PLACED, placed_home=home)
     referral = complete_referral(local_authority=la)
-    (candidate,) = match_run(referral=referral, by=coordinator).candidates
-    earlier = next(p for p in candidate["parts"] if p["name"] == "earlier_placement")
-    assert earlier["points"] == 10.0
+    (candidate,) = match_run(referral=referral, by=coordinator).ranked_homes()
+    earlier = next(p for p in candidate.parts if p.name == "earlier_placement")
+    assert (earlier.points, earlier.reason) == (10.0, "The child has been placed here before")
 
 
 def test_a_referrer_cannot_run_matching(referrer, la) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +14,8 @@ from django.urls import reverse
 from swc.core import clock
 from swc.core.errors import ServiceError
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
-from swc.matching import selectors, services
-from swc.matching.models import Offer, OfferStatus, Placement
+from swc.matching import runs, selectors, services
+from swc.matching.models import MatchRun, Offer, OfferStatus, Placement
 from swc.matching.scoring import WEIGHTS, need_label
 from swc.organisations.access import requires
 from swc.organisations.policy import principal_for, user_can
@@ -46,6 +47,33 @@ def _referral(request: HttpRequest, pk: int, action: str) -> Referral:
 
 
 # --- the coordinator's match page ------------------------------------------------------
+
+# The ranked list shows this many homes a page, best first; excluded homes are
+# grouped by reason, each group showing this many names until all are asked for.
+RANKED_PAGE_SIZE = 25
+GROUP_PREVIEW = 10
+
+
+def _run_shown(request: HttpRequest, run: MatchRun | None) -> dict[str, Any]:
+    """The page's share of a run: one page of ranked homes, exclusions grouped by reason."""
+    if run is None:
+        return {}
+    page = Paginator(run.candidates, RANKED_PAGE_SIZE).get_page(request.GET.get("page"))
+    start = (page.number - 1) * RANKED_PAGE_SIZE
+    groups = runs.exclusions_grouped(run.exclusions)
+    opened = request.GET.get("reason")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "query": query.urlencode(),
+        "ranked": runs.ranked_homes_of(
+            run.candidates, run.weights, start, start + RANKED_PAGE_SIZE
+        ),
+        "groups": groups,
+        "opened_reason": opened if any(g.code == opened for g in groups) else None,
+        "group_preview": GROUP_PREVIEW,
+    }
 
 
 @requires("match.run")
@@ -103,6 +131,7 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
             "shortlist": selectors.shortlist_for(request.user, referral),
             "child": selectors.child_profile_of(referral),
             "need_labels": [need_label(code) for code in sorted(referral.needs or ())],
+            **_run_shown(request, run),
         },
     )
 
