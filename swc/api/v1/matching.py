@@ -57,7 +57,7 @@ def _referral(request: Request, pk: Any, action: str) -> Referral:
 
 class MatchScorePartSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the part's label, as before
     points = serializers.FloatField()
     out_of = serializers.FloatField()
     reason = serializers.CharField()
