@@ -264,6 +264,14 @@ SWC_OFFICE_HOURS = {
 }
 
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+# GOV.UK Notify's address, and how long one call may take before it counts as a failed try.
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
+# The outbox (docs/notifications.md): a worker's claim on a message lasts this long before
+# another may take it over (longer than any send can take), and a failed send waits this,
+# doubling at each try up to 60 times it, before the next.
+SWC_NOTIFICATION_LEASE_SECONDS = float(os.environ.get("SWC_NOTIFICATION_LEASE_SECONDS", "300"))
+SWC_NOTIFICATION_RETRY_SECONDS = float(os.environ.get("SWC_NOTIFICATION_RETRY_SECONDS", "60"))
 # GOV.UK Notify template ids, one per message kind (keys of swc.notifications.messages.MESSAGES),
 # as a JSON object in the environment: SWC_NOTIFY_TEMPLATES='{"referral.submitted": "uuid", ...}'.
 SWC_NOTIFY_TEMPLATES: dict[str, str] = json.loads(os.environ.get("SWC_NOTIFY_TEMPLATES", "{}"))

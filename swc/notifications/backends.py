@@ -93,8 +93,6 @@ class NotifyBackend:
     was accepted (``find_sent``) before sending again.
     """
 
-    timeout_seconds = 10
-
     def __init__(self, client: Any = None) -> None:
         if client is None:
             from notifications_python_client.notifications import NotificationsAPIClient
@@ -102,7 +100,12 @@ class NotifyBackend:
             api_key = getattr(settings, "NOTIFY_API_KEY", "")
             if not api_key:
                 raise ImproperlyConfigured("NOTIFY_API_KEY is not set: GOV.UK Notify needs it.")
-            client = NotificationsAPIClient(api_key, timeout=self.timeout_seconds)
+            client = NotificationsAPIClient(
+                api_key,
+                base_url=settings.NOTIFY_BASE_URL,
+                # A hung call is a transient failure, retried later: a worker is never stuck.
+                timeout=settings.NOTIFY_TIMEOUT_SECONDS,
+            )
         self.client = client
 
     def template_id(self, message: str) -> str:

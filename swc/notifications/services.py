@@ -62,14 +62,26 @@ from .selectors import on_call_officer_at, unit_officers
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# The default lease; a deployment (or a fault test) sets SWC_NOTIFICATION_LEASE_SECONDS.
 LEASE = dt.timedelta(minutes=5)
 # Urgent messages go by text as well as email to whoever has a phone, whatever they chose.
 URGENT_AUDIENCES = {Audience.ON_CALL}
 
 
+def lease() -> dt.timedelta:
+    """How long a worker's claim lasts before another may take the message over."""
+    return dt.timedelta(
+        seconds=getattr(settings, "SWC_NOTIFICATION_LEASE_SECONDS", LEASE.total_seconds())
+    )
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
-    """Back-off after ``attempts`` failed sends: 1, 2, 4 … minutes, at most an hour."""
-    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+    """Back-off after ``attempts`` failed sends: 1, 2, 4 … minutes, at most an hour.
+
+    A minute is ``SWC_NOTIFICATION_RETRY_SECONDS`` (60): fault tests shorten it.
+    """
+    unit = getattr(settings, "SWC_NOTIFICATION_RETRY_SECONDS", 60)
+    return dt.timedelta(seconds=unit * min(2 ** max(attempts - 1, 0), 60))
 
 
 # --- who receives what ----------------------------------------------------------
@@ -368,7 +380,7 @@ def _claim(pk: int, now: dt.datetime, token: str) -> tuple[bool, bool]:
     if fresh:
         return True, False
     stale = Notification.objects.filter(
-        pk=pk, status=NotificationStatus.SENDING, claimed_at__lt=now - LEASE
+        pk=pk, status=NotificationStatus.SENDING, claimed_at__lt=now - lease()
     ).update(**claim)
     return bool(stale), bool(stale)
 
@@ -460,7 +472,7 @@ def notifications_due(now: dt.datetime | None = None) -> list[int]:
     return list(
         Notification.objects.filter(
             Q(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
-            | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - LEASE)
+            | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - lease())
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:1000]

@@ -1,0 +1,25 @@
+"""Settings for the processes the fault tests start and kill (never used in production).
+
+The test settings, pointed at the database the test hands over in
+``SWC_FAULTS_DATABASE`` (a connection's settings as JSON), with tasks queued in
+the database as in production, so that ``run_worker`` processes take them.
+Each fault is switched on by environment variables the test sets for the
+processes it starts.
+"""
+
+import json
+import os
+
+from config.settings.test import *  # noqa: F403
+from config.settings.test import DATABASES
+
+DATABASES = {
+    "default": {**DATABASES["default"], **json.loads(os.environ["SWC_FAULTS_DATABASE"])},
+}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The clients of a fault test call as fast as they can; the limit is tested elsewhere.
+SWC_API_RATE = "100000/min"
+# The stub GOV.UK Notify of tests/faults/provider.py, when the test names it.
+SWC_NOTIFICATION_BACKEND = os.environ.get(
+    "SWC_NOTIFICATION_BACKEND", "swc.notifications.backends.LocalBackend"
+)
