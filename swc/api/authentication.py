@@ -10,9 +10,9 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from swc.organisations.mfa import user_is_verified
+from swc.organisations.models import ApiKey
 from swc.organisations.policy import Principal
 
-from .models import ApiKey
 from .services import api_key_authenticate
 
 BEARER = "bearer"

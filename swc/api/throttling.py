@@ -23,8 +23,9 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from swc.core import clock
+from swc.organisations.models import ApiKey
 
-from .models import ApiKey, ApiRateWindow
+from .models import ApiRateWindow
 
 # A case-management system syncing a day's referrals needs far less than this;
 # a runaway loop hits it within seconds. Overridable per deployment.

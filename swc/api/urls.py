@@ -1,7 +1,6 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import web_views
 from .v1.urls import urlpatterns as v1_urlpatterns
 
 app_name = "api"
@@ -22,7 +21,5 @@ class DocsView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
-    path("keys/", web_views.keys, name="keys"),
-    path("keys/<int:pk>/revoke/", web_views.key_revoke, name="key-revoke"),
     path("v1/", include((v1_urlpatterns, "v1"))),
 ]

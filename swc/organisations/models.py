@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -201,3 +202,59 @@ class TimedOutSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Timed-out form for account {self.user_id} at {self.path}"
+
+
+class ApiKey(models.Model):
+    """A key one organisation's system uses to call the API, acting in one role.
+
+    Only a SHA-256 digest of the secret is stored; the secret is shown once, when
+    the key is made. ``prefix`` is the visible, non-secret start of the key, used
+    to find the row and to let people tell their keys apart.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_keys"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    # The key acts through an account of its own, so that records it changes name it
+    # (created_by, timelines, audit) like any person. The account has no password
+    # and no membership: its organisation and role come from the key alone.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_key"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        # Made by the API app before keys moved here; the table kept its name.
+        db_table = "api_apikey"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def policy_owner_id(self) -> int:
+        return self.organisation_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

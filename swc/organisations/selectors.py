@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import LocalAuthority, Organisation, User
-from .policy import principal_for
+from django.db.models import QuerySet
+
+from swc.core.errors import NotPermitted
+
+from .models import ApiKey, LocalAuthority, Organisation, User
+from .policy import ANY, OWN, principal_for, scopes_for
 
 
 @dataclass
@@ -85,7 +89,6 @@ class Account:
 
 def organisations_managed_by(user: User | Any) -> list[Organisation]:
     """The organisations whose accounts ``user`` may see: their own, or every one (unit manager)."""
-    from .policy import ANY, scopes_for
 
     scopes = scopes_for(user, "account.list")
     if not scopes:
@@ -98,7 +101,6 @@ def organisations_managed_by(user: User | Any) -> list[Organisation]:
 
 def organisation_get_for(user: User | Any, pk: int, action: str) -> Organisation:
     """An organisation ``user`` may do ``action`` for; anyone else's is NotPermitted (404)."""
-    from swc.core.errors import NotPermitted
 
     from .policy import require
 
@@ -145,8 +147,6 @@ def account_get_for(user: User | Any, pk: int, action: str) -> Account:
     policy's principal does).
     """
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from swc.core.errors import NotPermitted
 
     from .models import Membership
     from .policy import require
@@ -237,3 +237,23 @@ def timed_out_submission_for(user: User | Any, pk: int | None = None) -> Any:
     if pk is not None:
         found = found.filter(pk=pk)
     return found.first()
+
+
+def api_key_list_for(user: Any) -> QuerySet[ApiKey]:
+    """Keys this person may manage: their own organisation's (admin), or all (unit manager)."""
+    scopes = scopes_for(user, "api_key.manage")
+    keys = ApiKey.objects.select_related("organisation", "created_by")
+    if ANY in scopes:
+        return keys
+    organisation_id = principal_for(user).organisation_id
+    if OWN in scopes and organisation_id is not None:
+        return keys.filter(organisation_id=organisation_id)
+    return keys.none()
+
+
+def api_key_get_for(user: Any, pk: int) -> ApiKey:
+    """One key this person may manage; ``NotPermitted`` (shown as 404) otherwise."""
+    api_key = api_key_list_for(user).filter(pk=pk).first()
+    if api_key is None:
+        raise NotPermitted()
+    return api_key

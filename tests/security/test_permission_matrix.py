@@ -82,8 +82,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("account:timed-out", "POST"): EVERYONE,
     ("api:v1:me", "GET"): EVERYONE,
     # API keys (the pages that issue and revoke them)
-    ("api:keys", "GET"): frozenset({M, D}),
-    ("api:key-revoke", "POST"): frozenset({M, D}),
+    ("account:api-keys", "GET"): frozenset({M, D}),
+    ("account:api-key-revoke", "POST"): frozenset({M, D}),
     # homes and the vacancy register
     ("register:board", "GET"): frozenset({R, H, C, M, A}),
     ("register:own", "GET"): frozenset({H}),

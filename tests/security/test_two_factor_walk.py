@@ -22,14 +22,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from swc.api.models import ApiKey
 from swc.api.tests.factories import key_for
 from swc.core import clock
 from swc.documents.models import Document
 from swc.homes.tests.factories import SecureHomeFactory
 from swc.matching.models import HomeExclusion, HomeResponse, Offer, OfferStatus, Placement
 from swc.notifications.models import OnCallPeriod
-from swc.organisations.models import Role
+from swc.organisations.models import ApiKey, Role
 from swc.organisations.tests.factories import (
     LocalAuthorityFactory,
     confirmed_device,
@@ -92,7 +91,7 @@ GUARDED = [p for p in PATTERNS if p.name not in OPEN_BEFORE_SECOND_STEP]
 
 # Which record fills a path parameter, by the start of the route: the first match wins.
 PARAMETERS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
-    ("api/keys/", "pk", lambda w: w["api_key"].pk),
+    ("account/api-keys/", "pk", lambda w: w["api_key"].pk),
     ("api/v1/referrals/", "pk", lambda w: w["referral"].pk),
     ("api/v1/offers/", "pk", lambda w: w["offer"].pk),
     ("api/v1/placements/", "pk", lambda w: w["placement"].pk),
@@ -214,8 +213,8 @@ def test_the_walk_found_the_whole_service() -> None:
     # A sample typed by hand from each part of the service, the key pages included.
     assert {
         "web:start",
-        "api:keys",
-        "api:key-revoke",
+        "account:api-keys",
+        "account:api-key-revoke",
         "api:v1:referral-list",
         "api:v1:referral-detail",
         "referrals:section",
@@ -266,7 +265,7 @@ def test_an_api_key_works_whatever_session_comes_with_it(world) -> None:
     # The key is the API's credential, not the pages': the key pages still want the code.
     keys_before = ApiKey.objects.count()
     response = client.post(
-        "/api/keys/", {"name": "Sneaky", "role": Role.REFERRER.value}, headers=headers
+        "/account/api-keys/", {"name": "Sneaky", "role": Role.REFERRER.value}, headers=headers
     )
     assert response.status_code == 302
     assert response["Location"] == SECURITY_CODE_PAGE
@@ -277,8 +276,10 @@ def test_after_the_security_code_the_same_person_reaches_the_key_pages(world, cl
     # The walk's control: the refusals above come from the missing second step, not the role.
     admin = user_with_role(Role.ADMIN, world["authority"].organisation)
     client = client_for(admin)
-    assert client.get("/api/keys/").status_code == 200
-    response = client.post("/api/keys/", {"name": "Case system", "role": Role.REFERRER.value})
+    assert client.get("/account/api-keys/").status_code == 200
+    response = client.post(
+        "/account/api-keys/", {"name": "Case system", "role": Role.REFERRER.value}
+    )
     assert response.status_code == 200
     assert ApiKey.objects.filter(name="Case system").count() == 1
     assert client.get("/api/v1/me/").status_code == 200

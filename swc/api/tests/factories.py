@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from swc.api.services import IssuedKey, api_key_create
 from swc.organisations.models import Organisation, OrganisationKind, Role
+from swc.organisations.services import IssuedKey, api_key_create
 from swc.organisations.tests.factories import LocalAuthorityFactory, OrganisationFactory
 
 ROLE_KIND = {

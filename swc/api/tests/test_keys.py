@@ -7,13 +7,11 @@ import io
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 
-from swc.api.models import ApiKey
-from swc.api.services import api_key_create, api_key_revoke
 from swc.audit.models import AuditAction, AuditEvent
 from swc.core.errors import NotPermitted, ServiceError
-from swc.organisations.models import OrganisationKind, Role
+from swc.organisations.models import ApiKey, OrganisationKind, Role
+from swc.organisations.services import api_key_create, api_key_revoke
 from swc.organisations.tests.factories import (
     LocalAuthorityFactory,
     OrganisationFactory,
@@ -91,7 +89,10 @@ def test_only_the_organisations_admin_or_the_unit_manager_makes_keys() -> None:
     manager = user_with_role(Role.UNIT_MANAGER)
     assert api_key_create(organisation=other, role=Role.REFERRER, name="x", by=manager)
     assert (
-        AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="api.apikey").count() == 2
+        AuditEvent.objects.filter(
+            action=AuditAction.CREATE, object_type="organisations.apikey"
+        ).count()
+        == 2
     )
 
 
@@ -193,53 +194,3 @@ def test_the_command_refuses_an_unknown_organisation_or_a_role_that_does_not_fit
     with pytest.raises(CommandError, match="cannot act as"):
         call_command("create_api_key", "--organisation", "851", "--role", "coordinator")
     assert not ApiKey.objects.exists()
-
-
-# --- the admin's pages -----------------------------------------------------------------
-
-
-def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(client_for) -> None:
-    la = LocalAuthorityFactory().organisation
-    admin = user_with_role(Role.ADMIN, la)
-    client = client_for(admin)
-    page = client.get(reverse("api:keys"))
-    assert page.status_code == 200
-    assert "no API keys" in page.content.decode()
-    response = client.post(reverse("api:keys"), {"name": "Mosaic live", "role": "referrer"})
-    assert response.status_code == 200
-    api_key = ApiKey.objects.get()
-    html = response.content.decode()
-    assert api_key.prefix + "." in html
-    assert response["Cache-Control"] == "no-store"
-    listing = client.get(reverse("api:keys")).content.decode()
-    assert "Mosaic live" in listing and api_key.prefix in listing
-    assert api_key.prefix + "." not in listing  # never shown again
-    response = client.post(reverse("api:key-revoke", args=[api_key.pk]))
-    assert response.status_code == 302
-    api_key.refresh_from_db()
-    assert api_key.revoked_at is not None
-
-
-def test_the_key_form_refuses_a_role_that_does_not_fit(client_for) -> None:
-    la = LocalAuthorityFactory().organisation
-    client = client_for(user_with_role(Role.ADMIN, la))
-    response = client.post(reverse("api:keys"), {"name": "Mosaic", "role": "coordinator"})
-    assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
-    response = client.post(reverse("api:keys"), {"name": "", "role": "referrer"})
-    assert "Enter a name for the key" in response.content.decode()
-    assert not ApiKey.objects.exists()
-
-
-def test_another_organisations_key_cannot_be_revoked(client_for) -> None:
-    issued = key_for(Role.REFERRER)
-    admin = user_with_role(Role.ADMIN, LocalAuthorityFactory().organisation)
-    response = client_for(admin).post(reverse("api:key-revoke", args=[issued.api_key.pk]))
-    assert response.status_code == 404
-    issued.api_key.refresh_from_db()
-    assert issued.api_key.revoked_at is None
-
-
-@pytest.mark.parametrize("role", [Role.REFERRER, Role.COORDINATOR, Role.ANALYST, Role.HOME_MANAGER])
-def test_people_who_do_not_manage_keys_do_not_see_the_page(client_for, role: str) -> None:
-    assert client_for(user_with_role(role)).get(reverse("api:keys")).status_code == 404

@@ -7,11 +7,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from swc.organisations.models import Organisation
+from swc.organisations.models import ApiKey, Organisation
 from swc.organisations.policy import principal_for
 
 from ..base import ApiView
-from ..models import ApiKey
 
 
 class MeSerializer(serializers.Serializer):

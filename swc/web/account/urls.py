@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import people, session, views
+from . import api_keys, people, session, views
 
 app_name = "account"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("people/<int:pk>/invite-again/", people.person_invite_again, name="person-invite-again"),
     path("people/<int:pk>/authenticator/", people.person_two_factor, name="person-two-factor"),
     path("people/<int:pk>/history/", people.person_history, name="person-history"),
+    path("api-keys/", api_keys.keys, name="api-keys"),
+    path("api-keys/<int:pk>/revoke/", api_keys.key_revoke, name="api-key-revoke"),
 ]

@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from swc.api.services import api_key_create
 from swc.core.errors import ServiceError
 from swc.organisations.models import Organisation, Role
+from swc.organisations.services import api_key_create
 
 
 def organisation_find(text: str) -> Organisation:

@@ -110,9 +110,8 @@ def test_the_warning_endpoint_keeps_the_session_alive(world):
 
 
 def test_a_disabled_persons_api_key_stops_at_once(client_for):
-    from swc.api.services import api_key_create
     from swc.organisations.selectors import account_get_for
-    from swc.organisations.services import account_disable
+    from swc.organisations.services import account_disable, api_key_create
 
     authority = LocalAuthorityFactory()
     admin = user_with_role(Role.ADMIN, authority.organisation)

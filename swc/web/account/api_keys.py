@@ -1,4 +1,7 @@
-"""The pages where an organisation's admin makes, sees and revokes its API keys."""
+"""The pages where an organisation's admin makes, sees and revokes its API keys.
+
+They are pages like any other (two-factor, audit, the policy): only the API itself, called
+with a key, lives under /api/."""
 
 from __future__ import annotations
 
@@ -9,12 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from swc.core.errors import ServiceError
+from swc.organisations import selectors, services
 from swc.organisations.access import requires
 from swc.organisations.models import Organisation, Role
 from swc.organisations.selectors import organisation_for
 from swc.web.forms import GovukFormMixin
-
-from . import selectors, services
 
 
 class ApiKeyForm(GovukFormMixin, forms.Form):
@@ -47,7 +49,7 @@ def _keys_page(
 ) -> HttpResponse:
     return render(
         request,
-        "api/keys.html",
+        "account/api_keys.html",
         {
             "form": form,
             "organisation": organisation,
@@ -75,7 +77,7 @@ def keys(request: HttpRequest) -> HttpResponse:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 # Shown in this response only: never in a URL, a session or a log.
-                return render(request, "api/key_created.html", {"issued": issued})
+                return render(request, "account/api_key_created.html", {"issued": issued})
         return _keys_page(request, form, organisation, status=400)
     return _keys_page(request, form, organisation)
 
@@ -90,4 +92,4 @@ def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, f"The key {api_key.name} ({api_key.prefix}) no longer works.")
-    return redirect("api:keys")
+    return redirect("account:api-keys")
