@@ -69,3 +69,10 @@ for (const region of document.querySelectorAll('[data-swc-refresh][id]')) {
 
 // The time-out warning (its own module; see frontend/js/timeout-warning.js).
 import './timeout-warning.js'
+
+// Print buttons: hidden in the HTML, since without JavaScript they could do nothing;
+// the browser's own Print command still works, with the print style.
+for (const button of document.querySelectorAll('button[data-swc-print]')) {
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+}

@@ -185,3 +185,46 @@ working_days_between = calendar.working_days_between
 def working_day_previous(day: dt.date) -> dt.date:
     """The working day before ``day``."""
     return calendar.working_days_add(day, -1)
+
+
+# --- how current a home's register is -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfirmationAge:
+    """How current a home's figures are on a day, in words a person reads beside the home."""
+
+    last_confirmed_on: dt.date | None
+    working_days_missed: int | None
+    out_of_date: bool
+    words: str
+
+
+def register_confirmation_age(
+    last_confirmed_on: dt.date | None, today: dt.date, nation: str = calendar.ENGLAND
+) -> ConfirmationAge:
+    """The one rule for "is this home's register current?", for the board and the matching page.
+
+    A home confirms its figures every working day, and has until the end of the
+    day to do it. So its figures are *out of date* when a whole working day has
+    gone by without a confirmation: the last one is older than the last working
+    day before ``today``. Friday's figures are current all weekend and on Monday
+    (or on Tuesday after a bank holiday Monday); Thursday's are out of date on
+    Saturday. A home that never confirmed is out of date.
+    """
+    if last_confirmed_on is None:
+        return ConfirmationAge(None, None, True, "never confirmed")
+    day = dt.timedelta(days=1)
+    missed = calendar.working_days_between(last_confirmed_on + day, today - day, nation)
+    if last_confirmed_on >= today:
+        words = "confirmed today"
+    elif missed:
+        plural = "s" if missed > 1 else ""
+        words = (
+            f"not confirmed for {missed} working day{plural}, since {last_confirmed_on:%A %-d %B}"
+        )
+    elif last_confirmed_on == today - day:
+        words = "confirmed yesterday"
+    else:
+        words = f"confirmed {last_confirmed_on:%A %-d %B}"
+    return ConfirmationAge(last_confirmed_on, missed, missed > 0, words)

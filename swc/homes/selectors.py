@@ -30,7 +30,13 @@ from .models import (
     Vacancy,
     VacancyStatus,
 )
-from .register import RegisterCounts, working_day_is, working_days_between
+from .register import (
+    ConfirmationAge,
+    RegisterCounts,
+    register_confirmation_age,
+    working_day_is,
+    working_days_between,
+)
 
 # --- homes ----------------------------------------------------------------------------
 
@@ -276,6 +282,7 @@ class BoardRow:
     held: int = 0
     distance_miles: float | None = None
     price: Decimal | None = None
+    confirmation: ConfirmationAge | None = None
 
     @property
     def admissions_open(self) -> bool:
@@ -317,6 +324,11 @@ class VacancyBoard:
     @property
     def free_later_total(self) -> int:
         return sum(len(row.free_later) for row in self.rows)
+
+    @property
+    def out_of_date(self) -> list[BoardRow]:
+        """Homes whose figures are older than the last working day: to be phoned, not trusted."""
+        return [row for row in self.rows if row.confirmation and row.confirmation.out_of_date]
 
 
 def _bed_suits(bed: Vacancy, sex: str) -> bool:
@@ -386,6 +398,7 @@ def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> Vacancy
             free_later=[b for b in beds[home.pk] if b.available_from > today],
             held=held[home.pk] if show_prices else 0,
             price=prices.get(home.pk),
+            confirmation=_confirmation(home, declarations.get(home.pk), today),
             distance_miles=(
                 round(
                     distance_miles(
@@ -406,6 +419,27 @@ def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> Vacancy
         rows.append(row)
     rows.sort(key=_board_sort_key(filters.sort))
     return VacancyBoard(rows, local_authority, show_prices, today, filters)
+
+
+def _confirmation(
+    home: SecureHome, declaration: RegisterDeclaration | None, today: dt.date
+) -> ConfirmationAge:
+    return register_confirmation_age(
+        declaration.declared_on if declaration else None, today, home.nation
+    )
+
+
+def register_currency_for(user: Any, home_ids: list[int]) -> dict[int, ConfirmationAge]:
+    """How current each home's register is today ({home id: age}), as the board says it.
+
+    For the matching page, beside each ranked home. Three queries whatever the
+    number of homes.
+    """
+    require(user, "vacancy_board.view")
+    today = clock.today()
+    homes = SecureHome.objects.filter(pk__in=home_ids)
+    declarations = declarations_on(today, homes)
+    return {home.pk: _confirmation(home, declarations.get(home.pk), today) for home in homes}
 
 
 def _board_sort_key(sort: str) -> Any:

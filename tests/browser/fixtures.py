@@ -75,13 +75,44 @@ class BrowserSession:
     def assert_accessible(self) -> None:
         """No axe-core WCAG 2.2 A/AA violations and no console errors on the current page."""
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        violations: list[dict[str, Any]] = results.response["violations"]
+        violations = _known_exceptions_removed(results.response["violations"])
         summary = [
             f"{v['id']}: {v['help']} ({len(v['nodes'])} element(s), e.g. {v['nodes'][0]['html'][:120]})"
             for v in violations
         ]
         assert not summary, f"Accessibility violations on {self.page.url}:\n" + "\n".join(summary)
         assert not self.console_errors, f"Console errors on {self.page.url}: {self.console_errors}"
+
+
+def _is_conditional_reveal_state(node: dict[str, Any]) -> bool:
+    """GOV.UK Frontend's aria-expanded on a radio that reveals fields: invalid ARIA, kept on purpose.
+
+    The Design System keeps it because screen readers announce it (alphagov/govuk-frontend
+    issues 979 and 1972, a documented known issue); axe reports it as aria-allowed-attr.
+    Only that attribute on a GOV.UK radio or checkbox is let through.
+    """
+    failed = [
+        attr
+        for check in node.get("all", []) + node.get("any", [])
+        for attr in check.get("data") or []
+    ]
+    return (
+        ("govuk-radios__input" in node["html"] or "govuk-checkboxes__input" in node["html"])
+        and bool(failed)
+        and all(str(attr).startswith("aria-expanded=") for attr in failed)
+    )
+
+
+def _known_exceptions_removed(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kept = []
+    for violation in violations:
+        if violation["id"] == "aria-allowed-attr":
+            nodes = [n for n in violation["nodes"] if not _is_conditional_reveal_state(n)]
+            if not nodes:
+                continue
+            violation = {**violation, "nodes": nodes}
+        kept.append(violation)
+    return kept
 
 
 @pytest.fixture

@@ -140,14 +140,14 @@ def test_the_authority_sees_the_list_decides_and_sees_the_admission(person) -> N
         _answer(
             homes[name],
             reference,
-            "Accept: offer a bed",
+            "Offer a bed",
             **{
                 "Bed offered": "",
-                "Date the bed is available (for an acceptance)": on,
-                "Message, reason or question": f"{name} can collect the child from court",
+                "Date the bed is available": on,
+                "Message for the authority (optional)": f"{name} can collect the child from court",
             },
         )
-    _answer(homes["Cedar Court"], reference, "Decline", Staffing="check")
+    _answer(homes["Cedar Court"], reference, "Decline the referral", Staffing="check")
     assert Offer.objects.filter(status=OfferStatus.OPEN).count() == 2
 
     # --- The open list page shows the answers as they arrive, without reloading.

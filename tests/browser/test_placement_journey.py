@@ -220,11 +220,17 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
     page.get_by_role("link", name="Answer this referral").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Answer this referral")
     home.assert_accessible()
-    page.get_by_label("Accept: offer a bed").check()
+    # The offer's fields are revealed only when "Offer a bed" is chosen.
+    expect(page.get_by_label("Bed offered")).to_be_hidden()
+    page.get_by_label("Decline the referral").check()
+    expect(page.get_by_label("Staffing")).to_be_visible()
+    expect(page.get_by_label("Bed offered")).to_be_hidden()
+    page.get_by_label("Offer a bed").check()
+    expect(page.get_by_label("Bed offered")).to_be_visible()
+    expect(page.get_by_label("Staffing")).to_be_hidden()
+    home.assert_accessible()
     page.get_by_label("Bed offered").select_option(str(bed.pk))
-    page.get_by_label("Date the bed is available (for an acceptance)").fill(
-        f"{today.day} {today.month} {today.year}"
-    )
+    page.get_by_label("Date the bed is available").fill(f"{today.day} {today.month} {today.year}")
     page.get_by_role("button", name="Send answer").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "The answer has been recorded"

@@ -56,43 +56,78 @@ class SendForm(GovukFormMixin, forms.Form):
 
 
 class ResponseForm(GovukFormMixin, forms.Form):
-    """A home's answer; the unit uses it for answers taken by phone."""
+    """A home's answer; the unit uses it for answers taken by phone.
+
+    Each answer has fields of its own, revealed under its radio (GOV.UK conditional
+    reveal); only the chosen answer's fields are checked, so a half-typed date under
+    "Offer a bed" does not stop a decline.
+    """
 
     home = forms.ModelChoiceField(
         label="Home", queryset=SecureHome.objects.none(), empty_label="Choose the home"
     )
     kind = forms.ChoiceField(
-        label="The home's answer", choices=ResponseKind.choices, widget=forms.RadioSelect
+        label="The home's answer",
+        choices=[
+            (ResponseKind.ACCEPT, "Offer a bed"),
+            (ResponseKind.INFORMATION, "Ask the authority a question"),
+            (ResponseKind.DECLINE, "Decline the referral"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select offer a bed, ask a question or decline"},
     )
     vacancy = forms.ModelChoiceField(
         label="Bed offered",
         queryset=Vacancy.objects.none(),
         required=False,
         empty_label="Choose the bed",
-        help_text="For an acceptance: one of the home's free beds on the register",
+        help_text="One of the home's free beds on the register",
     )
-    available_from = DayField(label="Date the bed is available (for an acceptance)", required=False)
-    decline_reason = forms.ChoiceField(
-        label="Reason (for a decline)",
-        choices=DeclineReason.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    available_from = DayField(label="Date the bed is available", required=False)
     conditions = forms.CharField(
-        label="Conditions of the offer (optional, for an acceptance)",
+        label="Conditions of the offer (optional)",
         required=False,
         max_length=2000,
         help_text="For example, a planning meeting before admission",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    detail = forms.CharField(
-        label="Message, reason or question",
+    offer_message = forms.CharField(
+        label="Message for the authority (optional)",
         required=False,
         max_length=4000,
-        help_text="A message with an offer, the reason in words for 'Other', or the question "
-        "for the authority",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    question = forms.CharField(
+        label="Your question for the authority",
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    decline_reason = forms.ChoiceField(
+        label="Why is the home declining?",
+        choices=DeclineReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    decline_detail = forms.CharField(
+        label="The reason in your own words",
+        required=False,
+        max_length=4000,
+        help_text="Needed if you chose Other",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    # The fields revealed under each answer, and the one that carries its words.
+    ANSWER_FIELDS = {
+        ResponseKind.ACCEPT: ("vacancy", "available_from", "conditions", "offer_message"),
+        ResponseKind.INFORMATION: ("question",),
+        ResponseKind.DECLINE: ("decline_reason", "decline_detail"),
+    }
+    DETAIL_FIELD = {
+        ResponseKind.ACCEPT: "offer_message",
+        ResponseKind.INFORMATION: "question",
+        ResponseKind.DECLINE: "decline_detail",
+    }
 
     def __init__(
         self,
@@ -115,11 +150,43 @@ class ResponseForm(GovukFormMixin, forms.Form):
             del self.fields["home"]
         self.fixed_home = fixed_home
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Fields under the answers not chosen were hidden: their errors are not the person's.
+        kind = cleaned.get("kind")
+        for other, names in self.ANSWER_FIELDS.items():
+            if other == kind:
+                continue
+            for name in names:
+                self.errors.pop(name, None)
+                cleaned[name] = None
+        return cleaned
+
     def responding_home(self) -> SecureHome:
         if self.fixed_home is not None:
             return self.fixed_home
         home: SecureHome = self.cleaned_data["home"]
         return home
+
+    def answer(self) -> dict[str, Any]:
+        """The chosen answer, as the service's keyword arguments."""
+        data = self.cleaned_data
+        kind = data["kind"]
+        return {
+            "kind": kind,
+            "vacancy": data.get("vacancy"),
+            "available_from": data.get("available_from"),
+            "conditions": data.get("conditions") or "",
+            "decline_reason": data.get("decline_reason") or "",
+            "detail": data.get(self.DETAIL_FIELD[kind]) or "",
+        }
+
+    def service_field(self, name: str | None) -> str | None:
+        """The form's field for a field the service names (its ``detail`` is per answer)."""
+        if name == "detail":
+            kind = self.cleaned_data.get("kind") if hasattr(self, "cleaned_data") else None
+            return self.DETAIL_FIELD.get(kind) if kind else None
+        return name
 
 
 TIME_HINT = "Use the 24-hour clock, for example 14:30"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from swc.core import clock
 from swc.core.errors import ServiceError
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
+from swc.homes.selectors import register_currency_for
 from swc.matching import runs, selectors, services
 from swc.matching.models import MatchRun, Offer, OfferStatus, Placement
 from swc.matching.scoring import WEIGHTS, need_label
@@ -115,6 +116,10 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
             _error_show(form, error)
     referral_view_record(referral=referral, by=request.user, request=request, what="matching")
     referral.refresh_from_db()
+    shown = _run_shown(request, run)
+    # How current each shown home's register is: the page's homes only, not the whole run.
+    ranked = shown.get("ranked", [])
+    currency = register_currency_for(request.user, [home.home_id for home in ranked])
     return render(
         request,
         "matching/match.html",
@@ -128,10 +133,16 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
             "responses": selectors.responses_for(request.user, referral),
             "offers": selectors.offers_for(request.user, referral),
             "sent_ids": set(run.selected_home_ids) if run else set(),
+            "currency": currency,
+            "stale_homes": [
+                home.name
+                for home in ranked
+                if home.home_id in currency and currency[home.home_id].out_of_date
+            ],
             "shortlist": selectors.shortlist_for(request.user, referral),
             "child": selectors.child_profile_of(referral),
             "need_labels": [need_label(code) for code in sorted(referral.needs or ())],
-            **_run_shown(request, run),
+            **shown,
         },
     )
 
@@ -173,20 +184,12 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         if not may_answer:
             raise Http404
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.home_response_record(
-                    referral=referral,
-                    home=form.responding_home(),
-                    kind=data["kind"],
-                    by=request.user,
-                    vacancy=data.get("vacancy"),
-                    available_from=data.get("available_from"),
-                    decline_reason=data.get("decline_reason") or "",
-                    detail=data.get("detail") or "",
-                    conditions=data.get("conditions") or "",
+                    referral=referral, home=form.responding_home(), by=request.user, **form.answer()
                 )
             except ServiceError as error:
+                error.field = form.service_field(error.field)
                 _error_show(form, error)
             else:
                 messages.success(request, "The answer has been recorded")

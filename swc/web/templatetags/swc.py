@@ -24,3 +24,9 @@ def can(context: template.Context, action: str, obj: Any = None) -> bool:
     """``{% can "referral.edit" referral as may_edit %}`` – asks the one policy."""
     request = context.get("request")
     return bool(request and policy_user_can(request.user, action, obj))
+
+
+@register.filter
+def lookup(mapping: Any, key: Any) -> Any:
+    """``{{ ages|lookup:home_id }}``: a dictionary's value for a key held in a variable."""
+    return mapping.get(key) if mapping else None

@@ -9,7 +9,7 @@ import time_machine
 
 from swc.audit.models import AuditAction, AuditEvent
 from swc.homes.models import VacancyStatus
-from swc.homes.tests.factories import price_set
+from swc.homes.tests.factories import declaration_make, price_set
 from swc.matching.models import HomeResponse, MatchRun, Offer, OfferStatus, Placement
 from swc.matching.services import home_response_record, match_run, offer_accept, shortlist_send
 from swc.matching.tests.factories import free_bed, home_make, manager_of
@@ -69,6 +69,23 @@ def test_coordinator_runs_matching_and_sends_the_list(client_for, coordinator, l
     assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(referral.pk)).exists()
 
 
+def test_the_ranked_list_says_how_current_each_homes_register_is(
+    client_for, coordinator, la
+) -> None:
+    """Tuesday 10 March 2026 (the autouse clock): Monday's figures are current, Friday's not."""
+    current = home_make(name="Current Home")
+    declaration_make(current, on=dt.date(2026, 3, 9))
+    old = home_make(name="Old Home")
+    declaration_make(old, on=dt.date(2026, 3, 6))
+    referral = complete_referral(local_authority=la)
+    match_run(referral=referral, by=coordinator)
+    page = client_for(coordinator).get(f"/matching/referrals/{referral.pk}/")
+    html = " ".join(page.content.decode().split())
+    assert "Register: Confirmed yesterday" in html
+    assert "Register: Not confirmed for 1 working day, since Friday 6 March" in html
+    assert "The register of Old Home is older than the last working day." in html
+
+
 def test_sending_with_no_home_chosen_shows_an_error_and_changes_nothing(
     client_for, coordinator, la
 ) -> None:
@@ -122,6 +139,86 @@ def test_a_decline_without_a_reason_is_shown_as_an_error(client_for, coordinator
     assert page.status_code == 200
     assert "Select why the home is declining" in page.content.decode()
     assert not HomeResponse.objects.exists()
+
+
+def test_each_answer_reveals_only_its_own_fields(client_for, coordinator, la) -> None:
+    """GOV.UK conditional reveal: each radio controls the block holding its fields."""
+    home = home_make()
+    referral = _sent(complete_referral(local_authority=la), coordinator, home)
+    page = client_for(manager_of(home)).get(f"/matching/referrals/{referral.pk}/respond/")
+    html = page.content.decode()
+    blocks = {
+        "accept": ('name="vacancy"', 'name="available_from"', 'name="conditions"'),
+        "information": ('name="question"',),
+        "decline": ('name="decline_reason"', 'name="decline_detail"'),
+    }
+    for kind, names in blocks.items():
+        assert f'value="{kind}" data-aria-controls="answer-{kind}"' in html
+        start = html.index(f'id="answer-{kind}"')
+        ends = [html.find(mark, start) for mark in ('name="kind"', "Send answer")]
+        block = html[start : min(end for end in ends if end > 0)]
+        for name in names:
+            assert name in block, (kind, name)
+        # Nothing is chosen yet, so each block starts hidden (when JavaScript runs).
+        assert (
+            f'govuk-radios__conditional govuk-radios__conditional--hidden" id="answer-{kind}"'
+            in html
+        )
+    for words in ("Offer a bed", "Ask the authority a question", "Decline the referral"):
+        assert words in html
+
+
+def test_a_decline_ignores_a_bad_date_typed_under_offer_a_bed(client_for, coordinator, la) -> None:
+    home = home_make()
+    referral = _sent(complete_referral(local_authority=la), coordinator, home)
+    response = client_for(manager_of(home)).post(
+        f"/matching/referrals/{referral.pk}/respond/",
+        {"kind": "decline", "decline_reason": "staffing", "available_from": "31 2 2026"},
+    )
+    assert response.status_code == 302
+    answer = HomeResponse.objects.get()
+    assert (answer.kind, answer.decline_reason, answer.available_from) == (
+        "decline",
+        "staffing",
+        None,
+    )
+
+
+def test_an_offer_missing_its_date_keeps_the_offer_open_and_says_so(
+    client_for, coordinator, la
+) -> None:
+    home = home_make()
+    referral = _sent(complete_referral(local_authority=la), coordinator, home)
+    page = client_for(manager_of(home)).post(
+        f"/matching/referrals/{referral.pk}/respond/",
+        {"kind": "accept", "vacancy": str(free_bed(home).pk), "decline_reason": "nonsense"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Enter the date the bed is available" in html
+    assert "Select a valid choice" not in html  # the decline's reason was not chosen
+    # The chosen answer's fields stay revealed with the error.
+    assert 'govuk-radios__conditional" id="answer-accept"' in html
+    assert not HomeResponse.objects.exists()
+
+
+def test_a_question_and_a_decline_reason_each_have_their_own_box(
+    client_for, coordinator, la
+) -> None:
+    home = home_make()
+    referral = _sent(complete_referral(local_authority=la), coordinator, home)
+    url = f"/matching/referrals/{referral.pk}/respond/"
+    client = client_for(manager_of(home))
+    page = client.post(url, {"kind": "information", "decline_detail": "Not this one"})
+    assert "Enter the question for the authority" in page.content.decode()
+    assert 'id="id_question-error"' in page.content.decode()
+    page = client.post(url, {"kind": "decline", "decline_reason": "other"})
+    assert 'id="id_decline_detail-error"' in page.content.decode()
+    assert "Say why the home is declining" in page.content.decode()
+    client.post(
+        url, {"kind": "information", "question": "Is there a health plan?", "offer_message": "x"}
+    )
+    assert HomeResponse.objects.get().detail == "Is there a health plan?"
 
 
 def test_a_home_not_sent_the_referral_gets_404(client_for, coordinator, la) -> None:

@@ -91,6 +91,36 @@ def test_board_distance_filter_and_server_side_sort(client_for) -> None:
     assert "Near Home" in page and "Far Home" not in page
 
 
+def test_the_board_says_how_current_each_home_is_and_warns_on_a_sunday(client_for) -> None:
+    """Sunday 29 November 2026: Friday 27th's figures are current, Thursday 26th's are not."""
+    fresh = SecureHomeFactory(name="Friday Home")
+    declaration_make(fresh, on=dt.date(2026, 11, 27))
+    stale = SecureHomeFactory(name="Thursday Home")
+    declaration_make(stale, on=dt.date(2026, 11, 26))
+    with time_machine.travel("2026-11-29 10:00Z", tick=False):
+        page = client_for(user_with_role(Role.REFERRER)).get(reverse("register:board"))
+    html = " ".join(page.content.decode().split())
+    assert "Confirmed Friday 27 November" in html
+    assert "Not confirmed for 1 working day, since Thursday 26 November" in html
+    assert "govuk-warning-text" in html
+    assert (
+        "The figures of 1 home are older than the last working day: Thursday Home. "
+        "Phone the home before relying on its beds." in html
+    )
+    assert "Updated 29 November" not in html
+
+
+def test_no_warning_when_every_home_confirmed_on_the_last_working_day(client_for) -> None:
+    """Tuesday 1 September 2026, after the summer bank holiday: Friday's figures are current."""
+    declaration_make(SecureHomeFactory(name="Friday Home"), on=dt.date(2026, 8, 28))
+    declaration_make(SecureHomeFactory(name="Today Home"), on=dt.date(2026, 9, 1))
+    with time_machine.travel("2026-09-01 16:00Z", tick=False):
+        page = client_for(user_with_role(Role.COORDINATOR)).get(reverse("register:board"))
+    html = page.content.decode()
+    assert "Confirmed Friday 28 August" in html and "Confirmed today" in html
+    assert "govuk-warning-text" not in html
+
+
 def test_bad_board_filters_get_a_message_not_a_500(client_for) -> None:
     response = client_for(user_with_role(Role.REFERRER)).get(
         reverse("register:board"), {"age": "30"}
