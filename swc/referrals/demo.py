@@ -148,7 +148,7 @@ def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _needs(rng: random.Random, sex: str) -> list[str]:
+def needs_draw(rng: random.Random, sex: str) -> list[str]:
     """Needs with the co-occurrence the unit sees: exploitation goes with going missing."""
     girl = sex == Sex.FEMALE
     needs: set[str] = set()
@@ -176,7 +176,7 @@ def _needs(rng: random.Random, sex: str) -> list[str]:
     return [code for code in N.values if code in needs]
 
 
-def _dob(rng: random.Random, age: int, on: dt.date) -> dt.date:
+def date_of_birth_draw(rng: random.Random, age: int, on: dt.date) -> dt.date:
     born = on - dt.timedelta(days=round(age * 365.25) + rng.randint(1, 360))
     while age_on(born, on) > age:
         born += dt.timedelta(days=7)
@@ -231,13 +231,13 @@ def _referrals_make(
         else:
             sex = Sex.FEMALE if rng.random() < 0.5 else Sex.MALE
             age = _pick(rng, AGE_WEIGHTS)
-            dob = _dob(rng, age, created.date())
+            dob = date_of_birth_draw(rng, age, created.date())
             first = rng.choice(FIRST_NAMES[sex])
             last = rng.choice(SURNAMES)
             identifier = f"{DEMO_PREFIX}{la.dfe_la_code}-{n:05d}"
             children_by_la.setdefault(la.pk, []).append((first, last, identifier, dob, sex))
         legal = _pick(rng, LEGAL_WEIGHTS)
-        needs = _needs(rng, sex)
+        needs = needs_draw(rng, sex)
         completed = created + dt.timedelta(minutes=rng.randint(5, 240))
         referral = Referral(
             local_authority=la,
