@@ -154,7 +154,8 @@ SWC_REQUIRE_MFA = True
 
 # Sessions: 30 minutes idle, 12 hours absolute (ASVS V3).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Written when it changes or once a minute (swc.organisations.middleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SWC_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

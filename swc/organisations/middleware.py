@@ -20,6 +20,23 @@ from .mfa import user_is_verified
 request_logger = logging.getLogger("swc.request")
 
 SESSION_STARTED_KEY = "swc_session_started_at"
+# When the session row was last written: each write moves its expiry to 30 idle
+# minutes from then. Written when the session changes, or at most once a minute
+# to keep an active person signed in, not on every request.
+SESSION_SAVED_KEY = "swc_session_saved_at"
+SESSION_REFRESH_SECONDS = 60
+
+
+def session_idle_seconds_left(request: HttpRequest) -> int:
+    """Seconds until the session ends without activity, for the time-out warning.
+
+    Counted from the session's last write, since only a write moves its expiry.
+    """
+    age = int(settings.SESSION_COOKIE_AGE)
+    saved = getattr(request, "session", {}).get(SESSION_SAVED_KEY)
+    if saved is None:
+        return age
+    return max(0, min(age, int(age - (time.time() - float(saved)))))
 
 
 def view_of(request: HttpRequest) -> Callable[..., Any] | None:
@@ -75,9 +92,13 @@ def view_exempt_from_two_factor(view: Callable[..., Any] | None) -> bool:
 class SignInPolicyMiddleware:
     """End sessions older than 12 hours, and require two-factor before any page.
 
-    The 30-minute idle limit is Django's own (SESSION_COOKIE_AGE with
-    SESSION_SAVE_EVERY_REQUEST). A deactivated account's sessions end at once
-    because the auth backend refuses inactive users when it loads the session.
+    The 30-minute idle limit is Django's own (SESSION_COOKIE_AGE: a session row
+    expires that long after it was last written). The row is written when the
+    session changes, or when a signed-in request comes a minute or more after
+    the last write; so a session ends between 29 and 30 idle minutes after the
+    last request, never later, and a page does not cost a write. A deactivated
+    account's sessions end at once because the auth backend refuses inactive
+    users when it loads the session.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -86,19 +107,28 @@ class SignInPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
+            now = time.time()
             started = request.session.get(SESSION_STARTED_KEY)
             if started is None:
-                request.session[SESSION_STARTED_KEY] = time.time()
-            elif time.time() - float(started) > settings.SWC_SESSION_ABSOLUTE_SECONDS:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - float(started) > settings.SWC_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+            saved = request.session.get(SESSION_SAVED_KEY)
+            if saved is None or now - float(saved) >= SESSION_REFRESH_SECONDS:
+                request.session[SESSION_SAVED_KEY] = now  # a change: this request writes it
             if (
                 settings.SWC_REQUIRE_MFA
                 and not user_is_verified(user)
                 and not view_exempt_from_two_factor(view_of(request))
             ):
                 return redirect("web:sign-in-mfa")
-        return self.get_response(request)
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.modified and request.user.is_authenticated:
+            # Written anyway (a message, a sign-in, "Stay signed in"): its expiry moves too.
+            session[SESSION_SAVED_KEY] = time.time()
+        return response
 
 
 class RequestLogMiddleware:
