@@ -39,6 +39,7 @@ from swc.core import clock
 from swc.core.calendar import is_on_call_time
 from swc.core.errors import ServiceError
 from swc.core.events import DomainEvent, EventKind
+from swc.core.transactions import entry_point
 from swc.organisations.models import Membership, Organisation, OrganisationKind, Role, User
 from swc.reporting.selectors import signatory_memberships
 
@@ -489,6 +490,7 @@ def notifications_sweep(now: dt.datetime | None = None) -> int:
 # --- preferences and the rota ---------------------------------------------------
 
 
+@entry_point
 def preference_set(
     *,
     user: User,
@@ -516,25 +518,25 @@ def preference_set(
             "Add a mobile phone number to your account before choosing text messages.",
             field="channels",
         )
-    with transaction.atomic():
-        preference, _ = NotificationPreference.objects.update_or_create(
-            user=user,
-            defaults={
-                "email_enabled": email_enabled,
-                "sms_enabled": sms_enabled,
-                "muted_messages": muted,
-                "modified_by": by,
-            },
-        )
-        audit_record(
-            actor=by,
-            action=AuditAction.CHANGE,
-            obj=preference,
-            detail={"email": email_enabled, "sms": sms_enabled, "muted": muted},
-        )
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user,
+        defaults={
+            "email_enabled": email_enabled,
+            "sms_enabled": sms_enabled,
+            "muted_messages": muted,
+            "modified_by": by,
+        },
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=preference,
+        detail={"email": email_enabled, "sms": sms_enabled, "muted": muted},
+    )
     return preference
 
 
+@entry_point
 def on_call_period_add(
     *, by: Any, officer: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str = ""
 ) -> OnCallPeriod:
@@ -548,44 +550,43 @@ def on_call_period_add(
         raise ServiceError("An on-call period can be at most 14 days long.", field="ends_at")
     if not unit_officers().filter(pk=officer.pk).exists():
         raise ServiceError("Choose an officer of the unit.", field="officer")
-    with transaction.atomic():
-        overlapping = OnCallPeriod.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
-        if overlapping.exists():
-            raise ServiceError(
-                "Someone is already on call for part of that time. "
-                "Remove or shorten that period first.",
-                field="starts_at",
-            )
-        period = OnCallPeriod.objects.create(
-            officer=officer,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            note=note,
-            created_by=by,
-            modified_by=by,
+    overlapping = OnCallPeriod.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if overlapping.exists():
+        raise ServiceError(
+            "Someone is already on call for part of that time. "
+            "Remove or shorten that period first.",
+            field="starts_at",
         )
-        audit_record(
-            actor=by,
-            action=AuditAction.CREATE,
-            obj=period,
-            detail={"officer_id": officer.pk},
-        )
+    period = OnCallPeriod.objects.create(
+        officer=officer,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note,
+        created_by=by,
+        modified_by=by,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=period,
+        detail={"officer_id": officer.pk},
+    )
     return period
 
 
+@entry_point
 def on_call_period_remove(*, by: Any, period: OnCallPeriod) -> None:
     """Take a period off the rota."""
     from swc.organisations.policy import require
 
     require(by, "rota.manage")
-    with transaction.atomic():
-        audit_record(
-            actor=by,
-            action=AuditAction.DELETE,
-            obj=period,
-            detail={"officer_id": period.officer_id},
-        )
-        OnCallPeriod.objects.filter(pk=period.pk).delete()
+    audit_record(
+        actor=by,
+        action=AuditAction.DELETE,
+        obj=period,
+        detail={"officer_id": period.officer_id},
+    )
+    OnCallPeriod.objects.filter(pk=period.pk).delete()
 
 
 def scheduler_heartbeat_record(now: dt.datetime, errors: list[str]) -> None:

@@ -88,11 +88,16 @@ class LocalAuthority(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+    def build_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        """An unsaved person with their password hashed: hash before a write transaction."""
         if not email:
             raise ValueError("An email address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        user = self.build_user(email, password, **extra)
         user.save(using=self._db)
         return user
 

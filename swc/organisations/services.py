@@ -127,10 +127,11 @@ def user_create(
             validate_password(password)
         except ValidationError as exc:
             raise ServiceError(" ".join(exc.messages), field="password") from None
-    with transaction.atomic():
-        user = User.objects.create_user(
-            email=email, password=password, full_name=full_name, phone=phone
-        )
+    # The password is hashed (a good part of a second) before the transaction, which on
+    # SQLite holds the write lock from its first statement. Durable, as an entry point's is.
+    user = User.objects.build_user(email, password, full_name=full_name, phone=phone)
+    with transaction.atomic(durable=True):
+        user.save()
         for role in roles:
             Membership.objects.create(
                 user=user, organisation=organisation, role=role, created_by=created_by
@@ -139,13 +140,13 @@ def user_create(
     return user
 
 
+@entry_point
 def user_deactivate(*, user: User, by: User) -> None:
     """Deactivate an account; every session it holds ends on its next request."""
     from swc.core import clock
 
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=False, deactivated_at=clock.now())
-        audit_record(actor=by, action=AuditAction.CHANGE, obj=user, detail={"deactivated": True})
+    User.objects.filter(pk=user.pk).update(is_active=False, deactivated_at=clock.now())
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=user, detail={"deactivated": True})
 
 
 __all__ = [
@@ -261,6 +262,7 @@ def _invitation_create(*, user: User, by: User, organisation: Organisation, now:
     )
 
 
+@entry_point
 def account_invite(
     *, by: User, organisation: Organisation, email: str, full_name: str, roles: list[str]
 ) -> User:
@@ -305,20 +307,16 @@ def account_invite(
     return user
 
 
+@entry_point
 def account_invite_again(*, by: User, account: Account) -> None:
     """A new link for someone who has not yet set a password (the earlier ones stop working)."""
     _manage_check(by, "account.invite", account)
     if account.user.has_usable_password():
         raise ServiceError("This person has already accepted their invitation")
     now = clock.now()
-    with transaction.atomic():
-        Invitation.objects.filter(user=account.user, accepted_at__isnull=True).update(
-            expires_at=now
-        )
-        audit_record(
-            actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"invited": True}
-        )
-        _invitation_create(user=account.user, by=by, organisation=account.organisation, now=now)
+    Invitation.objects.filter(user=account.user, accepted_at__isnull=True).update(expires_at=now)
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"invited": True})
+    _invitation_create(user=account.user, by=by, organisation=account.organisation, now=now)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -342,15 +340,17 @@ def invitation_accept(*, token: str, password: str) -> User:
         validate_password(password, invitation.user)
     except ValidationError as exc:
         raise ServiceError(" ".join(exc.messages), field="password") from None
-    with transaction.atomic():
+    user = invitation.user
+    # Hashing takes a good part of a second: done before the transaction, which on SQLite
+    # holds the write lock from its first statement. Durable, as an entry point's is.
+    user.set_password(password)
+    with transaction.atomic(durable=True):
         # Exactly once, even if the link is opened twice at the same moment.
         taken = Invitation.objects.filter(
             pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now
         ).update(accepted_at=now)
         if taken != 1:
             raise ServiceError(INVITATION_USED)
-        user = invitation.user
-        user.set_password(password)
         user.save(update_fields=["password"])
         audit_record(
             actor=user, action=AuditAction.CHANGE, obj=user, detail={"invitation": "accepted"}
@@ -369,6 +369,7 @@ INVITATION_EXPIRED = (
 )
 
 
+@entry_point
 def account_roles_set(*, by: User, account: Account, roles: list[str]) -> None:
     """Give ``account`` exactly ``roles`` in its organisation; its last administrator stays one."""
     from .roles import roles_refused
@@ -380,31 +381,28 @@ def account_roles_set(*, by: User, account: Account, roles: list[str]) -> None:
     if refused:
         raise ServiceError(refused, field="roles")
     organisation = account.organisation
-    with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        if Role.ADMIN in account.roles and Role.ADMIN not in roles:
-            removed, _ = (
-                Membership.objects.filter(
-                    user=account.user, organisation=organisation, role=Role.ADMIN
-                )
-                .filter(_other_active_admins(account.user.pk, organisation.pk))
-                .delete()
-            )
-            if not removed:
-                raise ServiceError(LAST_ADMIN, field="roles")
-        Membership.objects.filter(user=account.user, organisation=organisation).exclude(
-            role__in=roles
-        ).delete()
-        for role in roles:
-            Membership.objects.get_or_create(
-                user=account.user, organisation=organisation, role=role, defaults={"created_by": by}
-            )
-        audit_record(
-            actor=by,
-            action=AuditAction.CHANGE,
-            obj=account.user,
-            detail={"roles": sorted(roles), "previous_roles": sorted(account.roles)},
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if Role.ADMIN in account.roles and Role.ADMIN not in roles:
+        removed, _ = (
+            Membership.objects.filter(user=account.user, organisation=organisation, role=Role.ADMIN)
+            .filter(_other_active_admins(account.user.pk, organisation.pk))
+            .delete()
         )
+        if not removed:
+            raise ServiceError(LAST_ADMIN, field="roles")
+    Membership.objects.filter(user=account.user, organisation=organisation).exclude(
+        role__in=roles
+    ).delete()
+    for role in roles:
+        Membership.objects.get_or_create(
+            user=account.user, organisation=organisation, role=role, defaults={"created_by": by}
+        )
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=account.user,
+        detail={"roles": sorted(roles), "previous_roles": sorted(account.roles)},
+    )
 
 
 LAST_ADMIN = (
@@ -412,6 +410,7 @@ LAST_ADMIN = (
 )
 
 
+@entry_point
 def account_disable(*, by: User, account: Account) -> None:
     """Disable an account: its sessions and API keys stop on their next request.
 
@@ -423,36 +422,32 @@ def account_disable(*, by: User, account: Account) -> None:
     if account.user.pk == by.pk:
         raise ServiceError("You cannot disable your own account")
     organisation = account.organisation
-    with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        accounts = User.objects.filter(pk=account.user.pk, is_active=True)
-        if Role.ADMIN in account.roles:
-            accounts = accounts.filter(_other_active_admins(account.user.pk, organisation.pk))
-        if accounts.update(is_active=False, deactivated_at=clock.now()) != 1:
-            if Role.ADMIN in account.roles and account.user.is_active:
-                raise ServiceError(LAST_ADMIN)
-            raise ServiceError("This account is already disabled")
-        audit_record(
-            actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"disabled": True}
-        )
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    accounts = User.objects.filter(pk=account.user.pk, is_active=True)
+    if Role.ADMIN in account.roles:
+        accounts = accounts.filter(_other_active_admins(account.user.pk, organisation.pk))
+    if accounts.update(is_active=False, deactivated_at=clock.now()) != 1:
+        if Role.ADMIN in account.roles and account.user.is_active:
+            raise ServiceError(LAST_ADMIN)
+        raise ServiceError("This account is already disabled")
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"disabled": True})
 
 
+@entry_point
 def account_enable(*, by: User, account: Account) -> None:
     """Let a disabled person sign in again (their roles are as they were)."""
     _manage_check(by, "account.enable", account)
-    with transaction.atomic():
-        if (
-            User.objects.filter(pk=account.user.pk, is_active=False).update(
-                is_active=True, deactivated_at=None, enabled_at=clock.now()
-            )
-            != 1
-        ):
-            raise ServiceError("This account is already enabled")
-        audit_record(
-            actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"enabled": True}
+    if (
+        User.objects.filter(pk=account.user.pk, is_active=False).update(
+            is_active=True, deactivated_at=None, enabled_at=clock.now()
         )
+        != 1
+    ):
+        raise ServiceError("This account is already enabled")
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=account.user, detail={"enabled": True})
 
 
+@entry_point
 def account_two_factor_reset(
     *, by: User, account: Account, reason: str, identity_checked: bool
 ) -> None:
@@ -471,14 +466,13 @@ def account_two_factor_reset(
     reason = reason.strip()
     if not reason:
         raise ServiceError("Enter why the authenticator app is being reset", field="reason")
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=account.user).delete()
-        audit_record(
-            actor=by,
-            action=AuditAction.CHANGE,
-            obj=account.user,
-            detail={"two_factor_reset": True, "identity_checked": True, "reason": reason[:500]},
-        )
+    TOTPDevice.objects.filter(user=account.user).delete()
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=account.user,
+        detail={"two_factor_reset": True, "identity_checked": True, "reason": reason[:500]},
+    )
 
 
 @dataclass
@@ -558,19 +552,20 @@ def accounts_due_publish(now: Any) -> AccountsDueReport:
 TIMED_OUT_FIELDS_IGNORED = {"csrfmiddlewaretoken", "swc_timed_out", "swc_kept"}
 
 
+@entry_point
 def timed_out_submission_keep(*, user_id: int, path: str, fields: dict[str, list[str]]) -> None:
     """Keep a form that arrived after its session ended, for that session's own account.
 
     One per account and address: a second time-out on the same page replaces it.
     """
     kept = {k: v for k, v in fields.items() if k not in TIMED_OUT_FIELDS_IGNORED}
-    with transaction.atomic():
-        TimedOutSubmission.objects.filter(user_id=user_id, path=path).delete()
-        TimedOutSubmission.objects.create(
-            user_id=user_id, path=path[:500], fields=kept, created_at=clock.now()
-        )
+    TimedOutSubmission.objects.filter(user_id=user_id, path=path).delete()
+    TimedOutSubmission.objects.create(
+        user_id=user_id, path=path[:500], fields=kept, created_at=clock.now()
+    )
 
 
+@entry_point
 def timed_out_submission_discard(*, user: User, pk: int) -> None:
     TimedOutSubmission.objects.filter(user=user, pk=pk).delete()
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from swc.audit.models import AuditAction
 from swc.audit.services import audit_record
 from swc.core import clock
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.transactions import entry_point
 from swc.matching.models import HomeResponse, ResponseKind
 from swc.organisations.models import Organisation, OrganisationKind
 from swc.organisations.policy import ANY, principal_for, require, scopes_for
@@ -56,6 +55,7 @@ def _event(kind: str, question: Question, *, key: str, by: Any, to_home: bool) -
     )
 
 
+@entry_point
 def question_ask(*, referral: Referral, by: Any, text: str) -> Question:
     """A home the referral was sent to, or the unit, asks the authority a question.
 
@@ -74,31 +74,30 @@ def question_ask(*, referral: Referral, by: Any, text: str) -> Question:
     from_unit = ANY in scopes_for(by, "question.ask")
     direct = from_unit or homes_ask_directly()
     now = clock.now()
-    with transaction.atomic():
-        question = Question.objects.create(
-            referral=referral,
-            asked_by_organisation_id=principal.organisation_id,
-            asked_by=by,
-            asked_at=now,
-            text=text,
-            route=QuestionRoute.DIRECT if direct else QuestionRoute.THROUGH_UNIT,
-            status=QuestionStatus.WITH_AUTHORITY if direct else QuestionStatus.WITH_UNIT,
+    question = Question.objects.create(
+        referral=referral,
+        asked_by_organisation_id=principal.organisation_id,
+        asked_by=by,
+        asked_at=now,
+        text=text,
+        route=QuestionRoute.DIRECT if direct else QuestionRoute.THROUGH_UNIT,
+        status=QuestionStatus.WITH_AUTHORITY if direct else QuestionStatus.WITH_UNIT,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=question,
+        detail={"referral_id": referral.pk, "route": question.route},
+    )
+    event_publish(
+        _event(
+            EventKind.QUESTION_ASKED if direct else EventKind.QUESTION_FOR_UNIT,
+            question,
+            key=f"question:{question.pk}:asked",
+            by=by,
+            to_home=not from_unit,
         )
-        audit_record(
-            actor=by,
-            action=AuditAction.CREATE,
-            obj=question,
-            detail={"referral_id": referral.pk, "route": question.route},
-        )
-        event_publish(
-            _event(
-                EventKind.QUESTION_ASKED if direct else EventKind.QUESTION_FOR_UNIT,
-                question,
-                key=f"question:{question.pk}:asked",
-                by=by,
-                to_home=not from_unit,
-            )
-        )
+    )
     return question
 
 
@@ -160,37 +159,38 @@ def questions_on_event(event: DomainEvent) -> None:
     question_from_home_response(event)
 
 
+@entry_point
 def question_pass_on(*, question: Question, by: Any) -> Question:
     """The unit passes a home's question on to the authority, as the home wrote it."""
     if not question_may_pass_on(by, question):
         if question.status != QuestionStatus.WITH_UNIT:
             raise ConflictError("This question has already been passed on or answered")
         raise NotPermitted()
-    with transaction.atomic():
-        rows = Question.objects.filter(pk=question.pk, status=QuestionStatus.WITH_UNIT).update(
-            status=QuestionStatus.WITH_AUTHORITY, passed_on_at=clock.now(), passed_on_by=by
+    rows = Question.objects.filter(pk=question.pk, status=QuestionStatus.WITH_UNIT).update(
+        status=QuestionStatus.WITH_AUTHORITY, passed_on_at=clock.now(), passed_on_by=by
+    )
+    if rows != 1:
+        raise ConflictError("This question has already been passed on or answered")
+    question.refresh_from_db()
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=question,
+        detail={"referral_id": question.referral_id, "passed_on": True},
+    )
+    event_publish(
+        _event(
+            EventKind.QUESTION_ASKED,
+            question,
+            key=f"question:{question.pk}:passed_on",
+            by=by,
+            to_home=True,
         )
-        if rows != 1:
-            raise ConflictError("This question has already been passed on or answered")
-        question.refresh_from_db()
-        audit_record(
-            actor=by,
-            action=AuditAction.CHANGE,
-            obj=question,
-            detail={"referral_id": question.referral_id, "passed_on": True},
-        )
-        event_publish(
-            _event(
-                EventKind.QUESTION_ASKED,
-                question,
-                key=f"question:{question.pk}:passed_on",
-                by=by,
-                to_home=True,
-            )
-        )
+    )
     return question
 
 
+@entry_point
 def question_answer(*, question: Question, by: Any, text: str) -> Question:
     """The authority (or the unit for it) answers; the answer goes back to whoever asked."""
     if not question_may_answer(by, question):
@@ -202,33 +202,32 @@ def question_answer(*, question: Question, by: Any, text: str) -> Question:
     if ANY in scopes_for(by, "question.answer"):
         waiting.append(QuestionStatus.WITH_UNIT)
     principal = principal_for(by)
-    with transaction.atomic():
-        rows = Question.objects.filter(pk=question.pk, status__in=waiting).update(
-            status=QuestionStatus.ANSWERED,
-            answer=text,
-            answered_at=clock.now(),
-            answered_by=by,
-            answered_by_organisation_id=principal.organisation_id,
+    rows = Question.objects.filter(pk=question.pk, status__in=waiting).update(
+        status=QuestionStatus.ANSWERED,
+        answer=text,
+        answered_at=clock.now(),
+        answered_by=by,
+        answered_by_organisation_id=principal.organisation_id,
+    )
+    if rows != 1:
+        raise ConflictError("This question has already been answered")
+    question.refresh_from_db()
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=question,
+        detail={"referral_id": question.referral_id, "answered": True},
+    )
+    asker_is_home = not _is_unit_organisation(question.asked_by_organisation_id)
+    event_publish(
+        _event(
+            EventKind.QUESTION_ANSWERED if asker_is_home else EventKind.QUESTION_ANSWERED_UNIT,
+            question,
+            key=f"question:{question.pk}:answered",
+            by=by,
+            to_home=asker_is_home,
         )
-        if rows != 1:
-            raise ConflictError("This question has already been answered")
-        question.refresh_from_db()
-        audit_record(
-            actor=by,
-            action=AuditAction.CHANGE,
-            obj=question,
-            detail={"referral_id": question.referral_id, "answered": True},
-        )
-        asker_is_home = not _is_unit_organisation(question.asked_by_organisation_id)
-        event_publish(
-            _event(
-                EventKind.QUESTION_ANSWERED if asker_is_home else EventKind.QUESTION_ANSWERED_UNIT,
-                question,
-                key=f"question:{question.pk}:answered",
-                by=by,
-                to_home=asker_is_home,
-            )
-        )
+    )
     return question
 
 
@@ -236,25 +235,25 @@ def _is_unit_organisation(organisation_id: int) -> bool:
     return Organisation.objects.filter(pk=organisation_id, kind=OrganisationKind.UNIT).exists()
 
 
+@entry_point
 def question_routing_set(*, by: Any, homes_ask_directly: bool) -> QuestionRouting:
     """The unit chooses whether homes ask authorities directly or through the unit.
 
     Questions already asked keep their route; the choice applies to new ones.
     """
     require(by, "question_routing.manage")
-    with transaction.atomic():
-        routing, _ = QuestionRouting.objects.update_or_create(
-            pk=1,
-            defaults={
-                "homes_ask_directly": homes_ask_directly,
-                "changed_at": clock.now(),
-                "changed_by": by,
-            },
-        )
-        audit_record(
-            actor=by,
-            action=AuditAction.CHANGE,
-            obj=routing,
-            detail={"homes_ask_directly": homes_ask_directly},
-        )
+    routing, _ = QuestionRouting.objects.update_or_create(
+        pk=1,
+        defaults={
+            "homes_ask_directly": homes_ask_directly,
+            "changed_at": clock.now(),
+            "changed_by": by,
+        },
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=routing,
+        detail={"homes_ask_directly": homes_ask_directly},
+    )
     return routing

@@ -16,6 +16,7 @@ from swc.core import clock
 from swc.core.calendar import LONDON, is_working_day, working_days_add
 from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.transactions import entry_point
 from swc.organisations.models import OrganisationKind
 from swc.organisations.policy import principal_for, require, user_can
 
@@ -46,6 +47,7 @@ def figures_differences(old: dict[str, Any], new: dict[str, Any]) -> list[dict[s
     return changes
 
 
+@entry_point
 def monthly_return_sign_off(
     *, user: Any, month: ReturnMonth, note: str = ""
 ) -> MonthlyReturnVersion:
@@ -109,6 +111,7 @@ def terms_kind_for(user: Any) -> str | None:
     return signatory[1]
 
 
+@entry_point
 def terms_accept(*, user: Any) -> TermsAcceptance:
     """Sign the user's organisation up to the service (once; a second acceptance is refused)."""
     require(user, "terms.accept")
@@ -213,6 +216,7 @@ def sign_up_reminders_send(
     return outcome
 
 
+@entry_point
 def survey_submit(*, user: Any, referral: Any, overall: str, comment: str = "") -> SurveyResponse:
     """Record the user's organisation's answer to the survey about a closed referral.
 

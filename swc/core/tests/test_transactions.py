@@ -47,7 +47,11 @@ def test_the_apis_replay_boundary_may_hold_one() -> None:
 def test_the_pages_services_are_entry_points() -> None:
     from swc.homes import services as homes
     from swc.matching import services as matching
+    from swc.notifications import services as notifications
+    from swc.organisations import services as organisations
+    from swc.questions import services as questions
     from swc.referrals import services as referrals
+    from swc.reporting import services as reporting
 
     for service in (
         referrals.referral_submit,
@@ -56,5 +60,14 @@ def test_the_pages_services_are_entry_points() -> None:
         matching.placement_admit,
         homes.register_confirm,
         homes.vacancy_hold,
+        questions.question_ask,
+        questions.question_answer,
+        notifications.on_call_period_add,
+        reporting.monthly_return_sign_off,
+        reporting.survey_submit,
+        organisations.account_invite,
+        organisations.account_disable,
+        organisations.api_key_create,
+        organisations.api_key_revoke,
     ):
         assert getattr(service, "swc_entry_point", False), service.__name__
