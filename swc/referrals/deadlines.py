@@ -12,6 +12,9 @@ from swc.core.clock import LONDON
 from swc.core.vocabulary import LegalStatus
 
 REGULATION_10_HOURS = 72
+# The unit's KPI: a list of potential placements within two hours of completion
+# (docs/workflow.md, "The KPI clock"); swc.reporting.kpi measures against the same.
+LIST_WITHIN = dt.timedelta(hours=2)
 UPDATE_EVERY = dt.timedelta(days=14)
 REVIEW_EVERY = dt.timedelta(days=91)  # three months, as 13 weeks
 # An update more than this late makes the referral lapse (unless extended).
@@ -93,6 +96,25 @@ def remaining_describe(remaining: dt.timedelta | None) -> str:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     text = " ".join(parts)
     return f"overdue by {text}" if overdue else text
+
+
+def list_due_at(completed_at: dt.datetime) -> dt.datetime:
+    """When the list of potential placements is due: two hours after (the last) completion."""
+    return completed_at + LIST_WITHIN
+
+
+def due_describe(due: dt.datetime, now: dt.datetime) -> str:
+    """ "14:35 today", "09:10 tomorrow", "16:00 on Friday 27 November", in London time."""
+    local, today = due.astimezone(LONDON), now.astimezone(LONDON).date()
+    time = f"{local:%H:%M}"
+    days = (local.date() - today).days
+    if days == 0:
+        return f"{time} today"
+    if days == 1:
+        return f"{time} tomorrow"
+    if days == -1:
+        return f"{time} yesterday"
+    return f"{time} on {local:%A} {local.day} {local:%B}"
 
 
 @dataclass(frozen=True)

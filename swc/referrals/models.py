@@ -107,6 +107,17 @@ class Referral(TimestampedModel):
     update_reminded_for = models.DateTimeField(null=True, blank=True)
     review_reminded_for = models.DateTimeField(null=True, blank=True)
 
+    # --- who in the unit has picked it up (services.referral_take / referral_hand_over) ---
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="assigned to",
+    )
+    assigned_at = models.DateTimeField("assigned at", null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -155,6 +166,7 @@ class ReferralEventKind(models.TextChoices):
     REMINDER = "reminder", "Reminder sent"
     LAPSED = "lapsed", "Lapsed: no longer searched"
     REVIVED = "revived", "Searched again"
+    ASSIGNED = "assigned", "Picked up in the unit"
 
 
 class ReferralEvent(models.Model):

@@ -16,10 +16,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from swc.core import clock
 from swc.core.errors import NotPermitted, ServiceError
 from swc.core.vocabulary import LegalStatus, NeedOrRisk, Sex
-from swc.organisations.policy import ANY, OWN, SHARED, principal_for, require, scopes_for
+from swc.organisations.policy import (
+    ANY,
+    OWN,
+    RULES,
+    SHARED,
+    principal_for,
+    require,
+    scopes_for,
+    user_can,
+)
 
 from .completeness import age_on
-from .deadlines import Urgency, remaining_describe, urgency_of
+from .deadlines import Urgency, due_describe, list_due_at, remaining_describe, urgency_of
 from .models import Referral, ReferralEvent, ReferralShare
 from .workflow import OPEN, SEARCHABLE, TERMINAL, Status
 
@@ -238,6 +247,19 @@ class TriageRow:
     urgency: Urgency
     remaining: str
     overdue: bool
+    # The list of potential placements: due while the two-hour clock runs, else None.
+    list_due_at: dt.datetime | None = None
+    list_due: str = ""
+    list_overdue: bool = False
+
+
+def referral_list_due_at(referral: Referral) -> dt.datetime | None:
+    """When this referral's list is due, while its two-hour clock runs (complete, no list)."""
+    if referral.status != Status.COMPLETE or referral.completed_at is None:
+        return None
+    if referral.list_provided_at is not None:
+        return None
+    return list_due_at(referral.completed_at)
 
 
 def referral_urgency(referral: Referral) -> Urgency:
@@ -255,15 +277,19 @@ def referral_triage_queue_for(user: Any, now: dt.datetime | None = None) -> list
     require(user, "referral.triage")
     now = now or clock.now()
     rows = []
-    for referral in referral_list_for(user, open_only=True):
+    for referral in referral_list_for(user, open_only=True).select_related("assigned_to"):
         urgency = referral_urgency(referral)
         remaining = urgency.remaining(now)
+        due = referral_list_due_at(referral)
         rows.append(
             TriageRow(
                 referral=referral,
                 urgency=urgency,
                 remaining=remaining_describe(remaining),
                 overdue=remaining is not None and remaining < dt.timedelta(0),
+                list_due_at=due,
+                list_due=due_describe(due, now) if due else "",
+                list_overdue=due is not None and due < now,
             )
         )
     rows.sort(key=lambda row: row.urgency.sort_key())
@@ -317,8 +343,21 @@ def referral_home_view(referral: Referral, today: dt.date | None = None) -> Home
     )
 
 
+def referral_assignees_for(user: Any) -> list[Any]:
+    """The people a referral may be handed to: everyone in the unit who may take one."""
+    from django.contrib.auth import get_user_model
+
+    require(user, "referral.hand_over")
+    # Narrowed by the roles the rule names; each person is then asked of the policy itself.
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role__in=list(RULES["referral.take"]))
+        .distinct()
+        .order_by("full_name", "email")
+    )
+    return [person for person in candidates if user_can(person, "referral.take")]
+
+
 def referral_sees_identity(user: Any, referral: Referral) -> bool:
     """Does ``user`` see the child's identity (the authority and the unit), or only HomeView?"""
-    from swc.organisations.policy import user_can
-
     return user_can(user, "referral.view_identity", referral)

@@ -556,6 +556,86 @@ def referral_extend(*, referral: Referral, by: Any, until: dt.date, reason: str)
     return saved
 
 
+# --- who in the unit has picked a referral up ---------------------------------------------
+
+
+def person_label(user: Any) -> str:
+    """How a person is named to colleagues: their full name, else their email."""
+    return _label(user)
+
+
+def _assignee_name(user: Any) -> str:
+    return _label(user) if user is not None else "nobody"
+
+
+def _assign(
+    referral: Referral, *, by: Any, to: Any, expected_id: int | None, detail: str
+) -> Referral:
+    """Give the referral to ``to`` only if it is still open and still held by ``expected_id``.
+
+    A conditional UPDATE, so of two people acting at once exactly one wins (on SQLite
+    too); the other is told who has the referral now.
+    """
+    now = clock.now()
+    changed = Referral.objects.filter(
+        pk=referral.pk, status__in=OPEN, assigned_to_id=expected_id
+    ).update(assigned_to=to, assigned_at=now, modified_at=now)
+    if changed != 1:
+        current = Referral.objects.select_related("assigned_to").get(pk=referral.pk)
+        if current.status not in OPEN:
+            raise ServiceError("This referral is finished: nobody needs to pick it up")
+        if current.assigned_to_id == getattr(to, "pk", None):
+            raise ConflictError(
+                "You already have this referral"
+                if to == by
+                else f"{_assignee_name(current.assigned_to)} already has this referral"
+            )
+        raise ConflictError(
+            f"{_assignee_name(current.assigned_to)} has already picked up this referral"
+            if current.assigned_to is not None
+            else "Nobody has this referral any more: it was handed back. Check and try again"
+        )
+    saved = Referral.objects.select_related("local_authority", "assigned_to").get(pk=referral.pk)
+    _event_add(saved, by=by, kind=ReferralEventKind.ASSIGNED, at=now, detail=detail)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        obj=saved,
+        detail={"assigned_to": to.pk, "was_assigned_to": expected_id},
+    )
+    return saved
+
+
+@entry_point
+def referral_take(*, referral: Referral, by: Any) -> Referral:
+    """A coordinator picks up a referral nobody has yet."""
+    require(by, "referral.take", referral)
+    return _assign(referral, by=by, to=by, expected_id=None, detail=f"Taken by {_label(by)}")
+
+
+@entry_point
+def referral_hand_over(
+    *, referral: Referral, by: Any, to: Any, expected_id: int | None
+) -> Referral:
+    """Hand a referral to someone in the unit (or take it from a colleague).
+
+    ``expected_id`` is who had it when the person looked: if it has changed
+    hands since, nothing is changed and they are told who has it now.
+    """
+    require(by, "referral.hand_over", referral)
+    if to is None or not to.is_active or not user_can(to, "referral.take", referral):
+        raise ServiceError("Choose someone in the unit to hand the referral to", field="to")
+    if expected_id is not None and expected_id == to.pk:
+        raise ServiceError(f"{_label(to)} already has this referral", field="to")
+    return _assign(
+        referral,
+        by=by,
+        to=to,
+        expected_id=expected_id,
+        detail=f"Handed to {_label(to)}" if to != by else f"Taken over by {_label(by)}",
+    )
+
+
 @dataclass
 class LapseReport:
     update_reminders: int = 0

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from swc.core.calendar import office_hours_between
+from swc.referrals.deadlines import LIST_WITHIN, list_due_at
 
-TWO_HOURS = dt.timedelta(hours=2)
+TWO_HOURS = LIST_WITHIN
 
 DEFINITION_PERCENTILE = (
     "Percentiles interpolate linearly between the two nearest ranks (the method of "
@@ -64,7 +65,7 @@ def median(values: Iterable[float]) -> float | None:
 
 def list_within_two_hours_elapsed(completed_at: dt.datetime, list_provided_at: dt.datetime) -> bool:
     """Was the list provided within two hours of completion, on the clock?"""
-    return list_provided_at - completed_at <= TWO_HOURS
+    return list_provided_at <= list_due_at(completed_at)
 
 
 def list_within_two_hours_office(completed_at: dt.datetime, list_provided_at: dt.datetime) -> bool:

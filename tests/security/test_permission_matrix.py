@@ -110,6 +110,10 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("referrals:request_information", "GET"): UNIT,
     ("referrals:update", "GET"): frozenset({R}),
     ("referrals:extend", "GET"): UNIT,
+    # who in the unit has picked a referral up (the Take button posts; Hand over is a form)
+    ("referrals:take", "POST"): UNIT,
+    ("referrals:hand_over", "GET"): UNIT,
+    ("referrals:hand_over", "POST"): UNIT,
     ("api:v1:referral-list", "GET"): frozenset({R, H, C, M}),
     ("api:v1:referral-list", "POST"): frozenset({R}),
     ("api:v1:referral-detail", "GET"): frozenset({R, C, M}),
@@ -552,6 +556,7 @@ RECORD_PAGES = [
     "referrals:request_information",
     "referrals:update",
     "referrals:extend",
+    "referrals:hand_over",
     "matching:match",
     "matching:respond",
     "matching:offers",

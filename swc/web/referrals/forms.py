@@ -371,3 +371,23 @@ class ReferralSearchForm(GovukFormMixin, forms.Form):
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", "Any authority"), *((str(pk), n) for pk, n in local_authorities)]
             field.error_messages["invalid_choice"] = "Choose a local authority from the list"
+
+
+class HandOverForm(GovukFormMixin, forms.Form):
+    """Hand a referral to someone in the unit; ``expected`` is who had it when the page showed."""
+
+    to = forms.ChoiceField(
+        label="Who should have the referral?",
+        error_messages={
+            "required": "Choose someone in the unit to hand the referral to",
+            "invalid_choice": "Choose someone in the unit to hand the referral to",
+        },
+    )
+    expected = forms.CharField(required=False, widget=forms.HiddenInput)
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to = self.fields["to"]
+        assert isinstance(to, forms.ChoiceField)
+        to.choices = [("", "Choose a person"), *((str(pk), name) for pk, name in people)]

@@ -23,4 +23,6 @@ urlpatterns = [
     ),
     path("<int:pk>/update/", views.referral_update, name="update"),
     path("<int:pk>/extend/", views.referral_extend, name="extend"),
+    path("<int:pk>/take/", views.referral_take, name="take"),
+    path("<int:pk>/hand-over/", views.referral_hand_over, name="hand_over"),
 ]

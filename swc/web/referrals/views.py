@@ -38,7 +38,7 @@ from swc.referrals.completeness import (
     referral_problems,
     section_status,
 )
-from swc.referrals.deadlines import draft_is_stale, keep_alive_of
+from swc.referrals.deadlines import draft_is_stale, due_describe, keep_alive_of
 from swc.referrals.models import Referral
 from swc.referrals.workflow import EDITABLE, Status
 
@@ -46,6 +46,7 @@ from .forms import (
     SECTION_FORMS,
     CloseForm,
     ExtendForm,
+    HandOverForm,
     InformationRequestForm,
     ReferralSearchForm,
     SubmitForm,
@@ -128,7 +129,16 @@ def referral_triage(request: HttpRequest) -> HttpResponse:
             request=request,
             what="triage",
         )
-    return render(request, "referrals/triage.html", {"rows": rows})
+    return render(
+        request,
+        "referrals/triage.html",
+        {
+            "rows": rows,
+            # Every row is open and in the unit's scope: one answer for the whole queue.
+            "may_take": user_can(request.user, "referral.take"),
+            "may_hand_over": user_can(request.user, "referral.hand_over"),
+        },
+    )
 
 
 SEARCH_PAGE_SIZE = 25
@@ -202,6 +212,78 @@ def referral_search(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "shows_authority": shows_authority,
         },
+    )
+
+
+# --- who in the unit has picked a referral up --------------------------------------------
+
+
+def _back_to(referral: Referral, back: str | None) -> HttpResponse:
+    # Back where the person acted: the triage queue, or the referral's page.
+    if back == "triage":
+        return redirect("referrals:triage")
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@requires("referral.take")
+def referral_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a referral nobody has yet (a button on the queue and on the referral's page)."""
+    referral = selectors.referral_get_for(request.user, pk, "referral.take")
+    if request.method == "POST":
+        try:
+            services.referral_take(referral=referral, by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"You have taken referral {referral.reference}")
+    return _back_to(referral, request.POST.get("back"))
+
+
+@requires("referral.hand_over")
+def referral_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand a referral to someone in the unit, or take it over from a colleague."""
+    referral = selectors.referral_get_for(request.user, pk, "referral.hand_over")
+    if not referral.is_open:
+        messages.error(request, "This referral is finished: nobody needs to pick it up")
+        return redirect("referrals:detail", pk=referral.pk)
+    people = {
+        person.pk: person
+        for person in selectors.referral_assignees_for(request.user)
+        if person.pk != referral.assigned_to_id
+    }
+    form = HandOverForm(
+        request.POST if request.method == "POST" else None,
+        people=[(pk_, services.person_label(p)) for pk_, p in people.items()],
+        initial={
+            "expected": referral.assigned_to_id or "",
+            "back": request.GET.get("back", ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        expected = form.cleaned_data["expected"]
+        to = people[int(form.cleaned_data["to"])]
+        try:
+            services.referral_hand_over(
+                referral=referral,
+                by=request.user,
+                to=to,
+                expected_id=int(expected) if expected.isdigit() else None,
+            )
+        except ServiceError as error:
+            if error.field:
+                _error_show(form, error)
+            else:
+                messages.error(request, error.message)
+                return _back_to(referral, form.cleaned_data["back"])
+        else:
+            name = "you" if to == request.user else services.person_label(to)
+            messages.success(request, f"Referral {referral.reference} handed to {name}")
+            return _back_to(referral, form.cleaned_data["back"])
+    _viewed(request, referral, "hand_over")
+    return render(
+        request,
+        "referrals/hand_over.html",
+        {"referral": referral, "form": form},
     )
 
 
@@ -440,6 +522,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     urgency = selectors.referral_urgency(referral)
     timeline = selectors.referral_timeline_for(request.user, referral)
+    list_due_at = selectors.referral_list_due_at(referral)
+    shows_assignee = user_can(request.user, "referral.take", referral)
     return render(
         request,
         "referrals/detail.html",
@@ -459,6 +543,12 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outcome_label": _outcome_label(referral),
             "actions": _actions(request, referral),
             "placement": Placement.objects.filter(referral=referral).select_related("home").first(),
+            "shows_assignee": shows_assignee,
+            "may_take": shows_assignee and referral.is_open and referral.assigned_to_id is None,
+            "may_hand_over": referral.is_open
+            and user_can(request.user, "referral.hand_over", referral),
+            "list_due": due_describe(list_due_at, now) if list_due_at else "",
+            "list_overdue": list_due_at is not None and list_due_at < now,
         },
     )
 
