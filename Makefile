@@ -16,7 +16,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve test test-sqlite test-postgres test-instants lint format typecheck security bench clean system-packages
+.PHONY: prod-check help install run serve test test-sqlite test-postgres test-instants lint format typecheck security bench clean system-packages
 
 help:
 	@echo "make run    - set up and serve the service on http://$(HOST):$(PORT)"
@@ -96,3 +96,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules static_build var .cache .mypy_cache .ruff_cache
+
+# The production configuration run for real on loopback (gunicorn, WhiteNoise, two task
+# workers, the scheduler, a throw-away PostgreSQL 15) and smoke-tested over HTTP.
+# Bounded: the whole run is stopped after 15 minutes; every process it started is stopped.
+prod-check: install system-packages
+	timeout --kill-after=30 900 scripts/with-postgres.sh $(PY) scripts/prod_check.py

@@ -232,10 +232,16 @@ def service_running(
     settings: str = "config.settings.production",
     extra_env: dict[str, str] | None = None,
     prepare: bool = True,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Service]:
-    """Start gunicorn, ``task_workers`` workers and the scheduler; stop them all on exit."""
+    """Start gunicorn, ``task_workers`` workers and the scheduler; stop them all on exit.
+
+    ``env`` (from ``service_env``) when the caller has already used it, for example to
+    load data with the same secret key; otherwise one is made from the arguments.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
-    env = service_env(database_url, workdir=workdir, settings=settings, extra=extra_env)
+    if env is None:
+        env = service_env(database_url, workdir=workdir, settings=settings, extra=extra_env)
     if prepare:
         service_prepare(env)
     service = Service(env=env, workdir=workdir, port=port_free(), web_workers=web_workers)
