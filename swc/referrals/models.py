@@ -45,67 +45,125 @@ class Referral(TimestampedModel):
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
     first_language = models.CharField(max_length=100, blank=True)
     religion = models.CharField(max_length=100, blank=True)
-    la_child_identifier = models.CharField(max_length=50, blank=True, db_index=True)
+    la_child_identifier = models.CharField(
+        verbose_name="authority's identifier for the child",
+        max_length=50,
+        blank=True,
+        db_index=True,
+    )
     # None: not answered yet.
-    unaccompanied_asylum_seeking = models.BooleanField(null=True, blank=True)
+    unaccompanied_asylum_seeking = models.BooleanField(
+        verbose_name="unaccompanied asylum-seeking child", null=True, blank=True
+    )
 
     # --- the legal position ---
-    legal_status = models.CharField(max_length=24, choices=LegalStatus.choices, blank=True)
-    order_expires_on = models.DateField(null=True, blank=True)
-    hearing_date = models.DateField(null=True, blank=True)
-    regulation_10_started_at = models.DateTimeField(null=True, blank=True)
-    secretary_of_state_approval_on = models.DateField(null=True, blank=True)
-    legal_notes = models.TextField(blank=True)
+    legal_status = models.CharField(
+        verbose_name="legal position", max_length=24, choices=LegalStatus.choices, blank=True
+    )
+    order_expires_on = models.DateField(
+        verbose_name="date the order expires", null=True, blank=True
+    )
+    hearing_date = models.DateField(verbose_name="date of the court hearing", null=True, blank=True)
+    regulation_10_started_at = models.DateTimeField(
+        verbose_name="time the 72 hours began", null=True, blank=True
+    )
+    secretary_of_state_approval_on = models.DateField(
+        verbose_name="date the Secretary of State approved the placement", null=True, blank=True
+    )
+    legal_notes = models.TextField(verbose_name="notes on the legal position", blank=True)
 
     # --- needs and risks: NeedOrRisk codes, and a short description of each ---
-    needs = models.JSONField(default=_codes_default, blank=True)
-    need_descriptions = models.JSONField(default=_descriptions_default, blank=True)
+    needs = models.JSONField(verbose_name="needs and risks", default=_codes_default, blank=True)
+    need_descriptions = models.JSONField(
+        verbose_name="descriptions of needs and risks", default=_descriptions_default, blank=True
+    )
 
     # --- current placement and home area ---
-    current_placement = models.CharField(max_length=300, blank=True)
-    home_area_region = models.CharField(max_length=40, choices=Region.choices, blank=True)
+    current_placement = models.CharField(
+        verbose_name="where the child is living now", max_length=300, blank=True
+    )
+    home_area_region = models.CharField(
+        verbose_name="region of the home area", max_length=40, choices=Region.choices, blank=True
+    )
     home_area = models.CharField(max_length=200, blank=True, help_text="Town or district")
 
     # --- when ---
-    bed_needed_at = models.DateTimeField(null=True, blank=True)
+    bed_needed_at = models.DateTimeField(
+        verbose_name="time the bed is needed", null=True, blank=True
+    )
 
     # --- contacts ---
-    social_worker_name = models.CharField(max_length=200, blank=True)
-    social_worker_phone = models.CharField(max_length=32, blank=True)
-    social_worker_email = models.EmailField(blank=True)
-    manager_name = models.CharField(max_length=200, blank=True)
-    manager_email = models.EmailField(blank=True)
-    guardian_name = models.CharField(max_length=200, blank=True)
-    guardian_phone = models.CharField(max_length=32, blank=True)
+    social_worker_name = models.CharField(
+        verbose_name="social worker's name", max_length=200, blank=True
+    )
+    social_worker_phone = models.CharField(
+        verbose_name="social worker's phone number", max_length=32, blank=True
+    )
+    social_worker_email = models.EmailField(
+        verbose_name="social worker's email address", blank=True
+    )
+    manager_name = models.CharField(verbose_name="manager's name", max_length=200, blank=True)
+    manager_email = models.EmailField(verbose_name="manager's email address", blank=True)
+    guardian_name = models.CharField(
+        verbose_name="children's guardian's name", max_length=200, blank=True
+    )
+    guardian_phone = models.CharField(
+        verbose_name="children's guardian's phone number", max_length=32, blank=True
+    )
 
     # --- preferences ---
-    max_distance_miles = models.PositiveIntegerField(null=True, blank=True)
-    preferences = models.TextField(blank=True)
+    max_distance_miles = models.PositiveIntegerField(
+        verbose_name="furthest distance from the home area", null=True, blank=True
+    )
+    preferences = models.TextField(verbose_name="other preferences", blank=True)
 
     # --- lifecycle stamps ---
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(verbose_name="date submitted", null=True, blank=True)
     # The KPI clock starts here (docs/workflow.md).
-    completed_at = models.DateTimeField(null=True, blank=True)
-    information_requested_at = models.DateTimeField(null=True, blank=True)
-    list_provided_at = models.DateTimeField(null=True, blank=True)
-    offer_accepted_at = models.DateTimeField(null=True, blank=True)
-    placed_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(verbose_name="date completed", null=True, blank=True)
+    information_requested_at = models.DateTimeField(
+        verbose_name="date information was requested", null=True, blank=True
+    )
+    list_provided_at = models.DateTimeField(
+        verbose_name="date the list was provided", null=True, blank=True
+    )
+    offer_accepted_at = models.DateTimeField(
+        verbose_name="date an offer was accepted", null=True, blank=True
+    )
+    placed_at = models.DateTimeField(verbose_name="date placed", null=True, blank=True)
+    closed_at = models.DateTimeField(verbose_name="date closed", null=True, blank=True)
     # WithdrawalReason or ClosureDestination code, by status.
-    outcome_reason = models.CharField(max_length=32, blank=True)
-    outcome_detail = models.CharField(max_length=500, blank=True)
+    outcome_reason = models.CharField(
+        verbose_name="reason for the outcome", max_length=32, blank=True
+    )
+    outcome_detail = models.CharField(
+        verbose_name="more detail on the outcome", max_length=500, blank=True
+    )
     placed_home = models.ForeignKey(
-        "homes.SecureHome", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "homes.SecureHome",
+        verbose_name="home placed in",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     # --- keeping it alive ---
-    last_update_at = models.DateTimeField(null=True, blank=True)
-    last_reviewed_at = models.DateTimeField(null=True, blank=True)
-    extended_until = models.DateField(null=True, blank=True)
-    lapsed_at = models.DateTimeField(null=True, blank=True)
+    last_update_at = models.DateTimeField(
+        verbose_name="date of the last update", null=True, blank=True
+    )
+    last_reviewed_at = models.DateTimeField(
+        verbose_name="date of the last review", null=True, blank=True
+    )
+    extended_until = models.DateField(verbose_name="search extended until", null=True, blank=True)
+    lapsed_at = models.DateTimeField(verbose_name="date the referral lapsed", null=True, blank=True)
     # The due time last reminded, so the scheduler reminds once per due date.
-    update_reminded_for = models.DateTimeField(null=True, blank=True)
-    review_reminded_for = models.DateTimeField(null=True, blank=True)
+    update_reminded_for = models.DateTimeField(
+        verbose_name="update reminder sent for", null=True, blank=True
+    )
+    review_reminded_for = models.DateTimeField(
+        verbose_name="review reminder sent for", null=True, blank=True
+    )
 
     # --- who in the unit has picked it up (services.referral_take / referral_hand_over) ---
     assigned_to = models.ForeignKey(

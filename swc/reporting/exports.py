@@ -49,6 +49,30 @@ SUPPRESSION_NOTE = (
 )
 
 
+# Each table's sheet name (at most 31 characters, Excel's limit), also the CSV's "table"
+# column: a person reads it, so it is words, never the table's key in the code.
+SHEET_NAMES = {
+    "referrals_by_region": "Referrals by region",
+    "referrals_by_authority": "Referrals by authority",
+    "referrals_by_age_band": "Referrals by age",
+    "referrals_by_sex": "Referrals by sex",
+    "referrals_by_ethnicity": "Referrals by ethnicity",
+    "referrals_by_legal_status": "Referrals by legal position",
+    "referrals_by_uasc": "Referrals of UASC",
+    "referrals_by_disability": "Referrals by disability",
+    "referrals_by_need": "Needs and risks",
+    "outcomes": "Outcomes",
+    "withdrawal_reasons": "Withdrawal reasons",
+    "closure_destinations": "Destinations when closed",
+    "declines_by_reason": "Declines by reason",
+    "placements_flow": "Admissions and discharges",
+    "measures": "Times and distances",
+    "list_two_hours": "Lists within two hours",
+    "children": "Children referred",
+    "daily": "Children waiting and beds",
+}
+
+
 @dataclass(frozen=True)
 class Row:
     """One printed line of a sheet: its label, its values, whether revised."""
@@ -65,6 +89,10 @@ class Sheet:
     headers: tuple[str, ...]
     rows: tuple[Row, ...]
     note: str
+
+    @property
+    def name(self) -> str:
+        return SHEET_NAMES[self.key]
 
 
 def _sheets(published: PublishedReturn) -> list[Sheet]:
@@ -200,7 +228,7 @@ def return_xlsx(figures: dict[str, Any], release: Release | None = None) -> byte
     cover.append(["Sheet", "Table"])
     cover.append(["Notes", "Symbols and notes"])
     for sheet in sheets:
-        cover.append([sheet.key[:31], sheet.title])
+        cover.append([sheet.name, sheet.title])
     if previous is not None:
         cover.append(["Revisions", "Figures revised since the previous version"])
     _widths(cover, (34, 110))
@@ -213,11 +241,11 @@ def return_xlsx(figures: dict[str, Any], release: Release | None = None) -> byte
     for symbol, meaning in SYMBOLS:
         notes.append([symbol, meaning])
     for sheet in sheets:
-        notes.append([sheet.key[:31], sheet.note])
+        notes.append([sheet.name, sheet.note])
     _widths(notes, (28, 120))
 
     for sheet in sheets:
-        ws = book.create_sheet(sheet.key[:31])
+        ws = book.create_sheet(sheet.name)
         ws.append([sheet.title])
         ws["A1"].font = Font(bold=True, size=14)
         ws.append(["This worksheet contains one table. Symbols are explained on the Notes sheet."])
@@ -243,9 +271,7 @@ def return_xlsx(figures: dict[str, Any], release: Release | None = None) -> byte
             for row in sheet.rows:
                 if row.revised:
                     was = before[(sheet.key, row.label)]
-                    revisions.append(
-                        [sheet.key[:31], row.label, ", ".join(was), ", ".join(row.values)]
-                    )
+                    revisions.append([sheet.name, row.label, ", ".join(was), ", ".join(row.values)])
         _widths(revisions, (28, 48, 18, 18))
     out = io.BytesIO()
     book.save(out)
@@ -276,7 +302,7 @@ def return_csv(figures: dict[str, Any], previous: dict[str, Any] | None = None) 
                 writer.writerow(
                     [
                         month,
-                        sheet.key,
+                        sheet.name,
                         sheet.headers[0],
                         row.label,
                         measure,

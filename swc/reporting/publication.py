@@ -481,3 +481,33 @@ def trend_table(
         column_totals=column_totals,
         grand_total=SUPPRESSED if SUPPRESSED in column_totals else str(sum(totals.values())),
     )
+
+
+# Words for the parts of a frozen figure's path (``counts/referrals_by_region/London``)
+# that are the code's names, so a person reading what changed between versions sees
+# "Referrals received by region: London", never the key.
+FIGURE_PARTS: dict[str, str] = {
+    **{t.key: t.title for t in COUNT_TABLES},
+    **{key: title for key, title, _definition, _counted in MEASURES},
+    **dict(TWO_HOUR_MEASURES),
+    **dict(CHILDREN),
+    "list_two_hours": "Lists within two hours",
+    "waiting": "Children waiting",
+    "occupancy": "Welfare beds",
+    "authority_regions": "Region of each referring authority",
+    "per_day": "on each day",
+    "child_days": "child-days waiting",
+    "n": "number of values",
+    "median": "median",
+    "p90": "90th percentile",
+    "within": "within two hours",
+    "of": "referrals counted",
+}
+FIGURE_SECTIONS = {"counts", "measures", "children"}
+
+
+def figure_describe(path: str) -> str:
+    """A frozen figure's path in words: known parts by their titles, others spelled out."""
+    parts = [p for p in path.split("/") if p not in FIGURE_SECTIONS] or path.split("/")
+    words = [FIGURE_PARTS.get(p, p.replace("_", " ")) for p in parts]
+    return ": ".join([words[0][:1].upper() + words[0][1:], *words[1:]])

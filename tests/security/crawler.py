@@ -24,14 +24,20 @@ NEVER_FOLLOW = ("/sign-out", "/static/", "/api/docs", "/api/schema", "/signed-ou
 class CrawlResult:
     pages: dict[str, str] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
+    # Each page's content type and body as served, for checks that read the file itself.
+    bodies: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def containing(self, needle: str) -> list[str]:
         return [url for url, text in self.pages.items() if needle in text]
 
 
-def response_text(response) -> str:  # type: ignore[no-untyped-def]
+def response_body(response) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def response_text(response, body: bytes | None = None) -> str:  # type: ignore[no-untyped-def]
     content_type = response.get("Content-Type", "")
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = response_body(response) if body is None else body
     if "spreadsheetml" in content_type or body[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(body)) as workbook:
             return "\n".join(
@@ -52,7 +58,9 @@ def crawl(client: Client, *, start: str = "/", limit: int = 250) -> CrawlResult:
         result.statuses[url] = response.status_code
         if response.status_code != 200:
             continue
-        text = response_text(response)
+        body = response_body(response)
+        result.bodies[url] = (response.get("Content-Type", ""), body)
+        text = response_text(response, body)
         result.pages[url] = text
         if "text/html" not in response.get("Content-Type", ""):
             continue

@@ -68,3 +68,14 @@ def test_audit_search_rejects_bad_dates_with_specific_messages(client_for) -> No
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.UNIT_MANAGER])
 def test_only_the_unit_manager_may_search_the_audit_trail(client_for, role) -> None:
     assert client_for(user_with_role(role)).get("/audit/").status_code == 404
+
+
+def test_kinds_of_record_are_named_in_words_not_by_their_labels(client_for) -> None:
+    by = user_with_role(Role.COORDINATOR)
+    audit_record(actor=by, action=AuditAction.VIEW, object_type="referrals.referral", object_id=7)
+    audit_record(actor=by, action=AuditAction.CHANGE, object_type="homes.registerdeclaration")
+    body = client_for(user_with_role(Role.UNIT_MANAGER)).get("/audit/").content.decode()
+    assert '<option value="homes.registerdeclaration">Vacancy register</option>' in body
+    assert '<option value="referrals.referral">Referral</option>' in body
+    assert "Referral 7</td>" in body
+    assert ">homes.registerdeclaration" not in body and ">referrals.referral" not in body

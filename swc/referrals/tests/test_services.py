@@ -368,3 +368,19 @@ def test_a_stale_answer_does_not_block_correcting_another_after_submission(la, r
         referral=referral, by=referrer, version=referral.version, values={"home_area": "Newtown"}
     )
     assert saved.home_area == "Newtown"
+
+
+def test_the_timeline_names_changed_answers_in_words(la, referrer) -> None:
+    draft = referral_create(local_authority=la, by=referrer)
+    referral_section_save(
+        referral=draft,
+        by=referrer,
+        version=draft.version,
+        values={
+            "la_child_identifier": "HX-1",
+            "regulation_10_started_at": dt.datetime(2026, 3, 9, 18, 0, tzinfo=dt.UTC),
+        },
+    )
+    edit = draft.events.get(kind=ReferralEventKind.EDITED)
+    # In the order the form asks them, as the referral form's questions read.
+    assert edit.detail == "Changed: authority's identifier for the child, time the 72 hours began"

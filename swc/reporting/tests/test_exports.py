@@ -36,24 +36,32 @@ def test_a_revised_month_marks_what_changed_and_says_why() -> None:
     assert cover["Version"] == "Version 2, signed off"
     assert cover["Date published"] == "2 December 2026"
     flow = {
-        row[0]: row[1:] for row in book["placements_flow"].iter_rows(min_row=4, values_only=True)
+        row[0]: row[1:]
+        for row in book["Admissions and discharges"].iter_rows(min_row=4, values_only=True)
     }
     # Numbers as numbers; the revised one marked in the Revised column, the other not.
     assert flow == {"Admissions": (9, "[r]"), "Discharges": (7, None)}
     # Its measure of 8 -> 9 values changed too; nothing else did.
     revisions = list(book["Revisions"].iter_rows(min_row=4, values_only=True))
-    assert ("placements_flow", "Admissions", "8", "9") in revisions
-    assert ("measures", "Distance from home area (miles)", "8, 2.5, 4", "9, 2.5, 4") in revisions
+    assert ("Admissions and discharges", "Admissions", "8", "9") in revisions
+    assert (
+        "Times and distances",
+        "Distance from home area (miles)",
+        "8, 2.5, 4",
+        "9, 2.5, 4",
+    ) in revisions
     assert len(revisions) == 2
     assert book["Revisions"]["A2"].value == ("A late admission recorded")
     rows = list(csv.DictReader(io.StringIO(return_csv(second, first))))
     revised = {(r["table"], r["category"], r["measure"]) for r in rows if r["revised"] == "[r]"}
-    assert ("placements_flow", "Admissions", "Count") in revised
-    assert ("placements_flow", "Discharges", "Count") not in revised
+    assert ("Admissions and discharges", "Admissions", "Count") in revised
+    assert ("Admissions and discharges", "Discharges", "Count") not in revised
 
 
 def test_a_first_version_has_no_revisions() -> None:
     book = load_workbook(io.BytesIO(return_xlsx(_month(8), Release(version=1))))
     assert "Revisions" not in book.sheetnames
-    headings = next(book["placements_flow"].iter_rows(min_row=3, max_row=3, values_only=True))
+    headings = next(
+        book["Admissions and discharges"].iter_rows(min_row=3, max_row=3, values_only=True)
+    )
     assert headings == ("Movement", "Count")

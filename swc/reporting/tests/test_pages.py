@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from swc.audit.models import AuditAction, AuditEvent
 from swc.organisations.models import OrganisationKind, Role
 from swc.organisations.tests.factories import OrganisationFactory, user_with_role
+from swc.reporting.exports import SHEET_NAMES
 from swc.reporting.models import MonthlyReturnVersion
 from swc.reporting.returns import ReturnMonth
 from swc.reporting.services import monthly_return_sign_off
@@ -25,6 +26,7 @@ from .dataset import at, october_build
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-11-05 10:00:00+00:00"
+KEY_OF_SHEET = {name: key for key, name in SHEET_NAMES.items()}
 FIGURE = re.compile(r'data-figure="([^"]+)">([^<]*)<')
 
 
@@ -106,11 +108,11 @@ def test_xlsx_opens_and_matches_the_analysts_page(client_for, october) -> None:
                     value,
                 )
                 numbers += isinstance(value, int | float)
-            key = f"{sheet.title}|{label}"
+            key = f"{KEY_OF_SHEET.get(sheet.title)}|{label}"
             if key in page:
                 assert page[key] == str(values[0])
                 compared += 1
-    for title, n, median, p90 in book["measures"].iter_rows(min_row=4, values_only=True):
+    for title, n, median, p90 in book["Times and distances"].iter_rows(min_row=4, values_only=True):
         assert n == median == p90 == "[c]", title
     assert compared > 40 and numbers > 40
     assert AuditEvent.objects.filter(actor=analyst, action=AuditAction.EXPORT).count() == 1
@@ -131,15 +133,15 @@ def test_tidy_csv_has_one_observation_a_row(client_for, october) -> None:
         "revised",
     ]
     found = {(r["table"], r["category"], r["measure"]): r["value"] for r in rows}
-    assert found[("referrals_by_region", "London", "Count")] == "[c]"
-    assert found[("referrals_by_region", "North East", "Count")] == "0"
-    assert found[("outcomes", "Total", "Count")] == "[c]"
+    assert found[("Referrals by region", "London", "Count")] == "[c]"
+    assert found[("Referrals by region", "North East", "Count")] == "0"
+    assert found[("Outcomes", "Total", "Count")] == "[c]"
     assert all(r["month"] == "2026-10" for r in rows)
     for r in rows:
         assert (
             r["value"] in {"[c]", "[z]", "[x]"}
             or not 1 <= float(r["value"]) <= 5
-            or r["table"] == "daily"
+            or r["table"] == "Children waiting and beds"
         )
 
 
@@ -168,12 +170,14 @@ def test_sign_off_freezes_and_a_correction_makes_a_new_version(client_for, octob
     assert changed["counts/referrals_by_region/London"] == (2, 1)
     assert changed["counts/referrals_by_sex/Female"] == (3, 2)
     page = client.get(url).content.decode()
-    assert "counts/referrals_by_region/London" in page
+    # In words on the page, never the figure's key.
+    assert "Referrals received by region: London" in page
+    assert "counts/referrals_by_region/London" not in page
     # The frozen version downloads as it was.
     response = client.get(
         reverse("reporting:return-download", args=["2026-10", "csv"]) + "?version=1"
     )
-    assert "2026-10,referrals_by_authority,Referring authority,Testborough,Count,[c]," in (
+    assert "2026-10,Referrals by authority,Referring authority,Testborough,Count,[c]," in (
         response.content.decode()
     )
 

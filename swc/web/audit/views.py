@@ -8,7 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from swc.audit.models import AuditAction
-from swc.audit.selectors import AuditFilters, audit_events_for, audit_object_types
+from swc.audit.selectors import (
+    AuditFilters,
+    audit_events_for,
+    audit_object_types,
+    record_kind_describe,
+)
 from swc.organisations.access import requires
 
 from ..forms import GovukFormMixin
@@ -41,7 +46,11 @@ class AuditSearchForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         object_type = self.fields["object_type"]
         assert isinstance(object_type, forms.ChoiceField)
-        object_type.choices = [("", "Any")] + [(t, t) for t in audit_object_types() if t]
+        kinds = sorted(
+            ((t, record_kind_describe(t)) for t in audit_object_types() if t),
+            key=lambda choice: choice[1],
+        )
+        object_type.choices = [("", "Any"), *kinds]
 
     def clean_object_id(self) -> str:
         value: str = self.cleaned_data["object_id"].strip()

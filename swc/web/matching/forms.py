@@ -47,8 +47,13 @@ class SendForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, candidates: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A home sent the referral without being ranked (an earlier list) has no score.
         self.fields["homes"].choices = [  # type: ignore[attr-defined]
-            (str(c["home_id"]), f"{c['name']} (score {c['score']:g})") for c in candidates
+            (
+                str(c["home_id"]),
+                f"{c['name']} (score {c['score']:g})" if "score" in c else c["name"],
+            )
+            for c in candidates
         ]
 
     def home_ids(self) -> list[int]:

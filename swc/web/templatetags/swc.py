@@ -5,7 +5,9 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from swc.audit.selectors import record_kind_describe
 from swc.organisations.policy import user_can as policy_user_can
+from swc.reporting.publication import figure_describe
 
 register = template.Library()
 
@@ -30,3 +32,15 @@ def can(context: template.Context, action: str, obj: Any = None) -> bool:
 def lookup(mapping: Any, key: Any) -> Any:
     """``{{ ages|lookup:home_id }}``: a dictionary's value for a key held in a variable."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def figure_words(path: str) -> str:
+    """A monthly return figure's path (as frozen in a version) in words."""
+    return figure_describe(path)
+
+
+@register.filter
+def record_kind(object_type: str) -> str:
+    """An audit event's kind of record in words."""
+    return record_kind_describe(object_type)
