@@ -281,6 +281,9 @@ SWC_NOTIFY_TEMPLATES: dict[str, str] = json.loads(os.environ.get("SWC_NOTIFY_TEM
 SWC_API_DEPRECATIONS: dict[str, dict[str, str]] = json.loads(
     os.environ.get("SWC_API_DEPRECATIONS", "{}")
 )
+# Seconds after which an Idempotency-Key whose request never answered (its worker died)
+# may be taken over by a retry (swc/api/idempotency.py).
+SWC_IDEMPOTENCY_STALE_SECONDS = float(os.environ.get("SWC_IDEMPOTENCY_STALE_SECONDS", "120"))
 # The service's public address, for links in emails and texts.
 SWC_BASE_URL = os.environ.get("SWC_BASE_URL", "http://127.0.0.1:8000")
 SWC_NOTIFICATION_BACKEND = os.environ.get(

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -39,8 +40,19 @@ KEY_PATTERN = r"^[!-~]{1,255}$"
 # How long a second request waits for the first before answering 409.
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.05
-# A claim older than this with no response belongs to a request that died.
+# A claim older than this with no response belongs to a request that died (a web
+# worker killed mid-request): a retry waits it out, answered 409 with Retry-After
+# meanwhile. Longer than any request may run (gunicorn's --timeout); a deployment (or a
+# fault test) may set SWC_IDEMPOTENCY_STALE_SECONDS.
 STALE_AFTER = dt.timedelta(minutes=2)
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(
+        seconds=getattr(settings, "SWC_IDEMPOTENCY_STALE_SECONDS", STALE_AFTER.total_seconds())
+    )
+
+
 # Stored responses are kept a day (as the IETF draft suggests), then purged.
 KEEP_FOR = dt.timedelta(hours=24)
 REPLAYED_HEADERS = ("Location", "ETag")
@@ -101,7 +113,7 @@ def idempotency_claim(*, caller: str, key: str, fingerprint: str) -> Claim | Res
             )
         if existing.state == IdempotencyState.DONE:
             return _replay(existing)
-        if now - existing.claimed_at > STALE_AFTER:
+        if now - existing.claimed_at > stale_after():
             taken = IdempotencyRecord.objects.filter(
                 pk=existing.pk,
                 state=IdempotencyState.IN_PROGRESS,
