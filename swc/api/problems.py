@@ -18,9 +18,11 @@ from rest_framework.response import Response
 
 from swc.core.errors import (
     OUTAGE_RETRY_AFTER,
+    WRITES_REFUSED_DETAIL,
     ConflictError,
     NotPermitted,
     ServiceError,
+    database_refuses_writes,
     database_unavailable,
 )
 from swc.core.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
@@ -182,10 +184,13 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             instance=instance,
         )
     if database_unavailable(exc):
-        # The database is stopped or unreachable: nothing was written; the caller retries.
+        # The database is stopped, unreachable, full or read-only: nothing was written;
+        # the caller retries.
         return problem_response(
             503,
-            "The service cannot reach its database. Nothing was changed: try again shortly.",
+            WRITES_REFUSED_DETAIL
+            if database_refuses_writes(exc)
+            else "The service cannot reach its database. Nothing was changed: try again shortly.",
             code="unavailable",
             headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
             instance=instance,

@@ -44,4 +44,31 @@ def database_unavailable(error: BaseException | None) -> bool:
     """
     from django.db.utils import InterfaceError, OperationalError
 
-    return isinstance(error, OperationalError | InterfaceError)
+    return isinstance(error, OperationalError | InterfaceError) or database_refuses_writes(error)
+
+
+# A database that answers but will store nothing: read-only (PostgreSQL's
+# read_only_sql_transaction, a standby, default_transaction_read_only; a SQLite file
+# or disk that became read-only) or full (disk_full; SQLite's SQLITE_FULL).
+WRITES_REFUSED_SQLSTATES = {"25006", "53100"}
+WRITES_REFUSED_SQLITE = ("attempt to write a readonly database", "database or disk is full")
+WRITES_REFUSED_DETAIL = (
+    "The service cannot save changes at the moment: its database is full or read-only. "
+    "Nothing was changed: try again later."
+)
+
+
+def database_refuses_writes(error: BaseException | None) -> bool:
+    """Whether ``error`` means the database is up but will not store anything now.
+
+    Also an outage (``database_unavailable``): the request's transaction rolled
+    back whole, so nothing was half-written, and the caller is told to try again.
+    """
+    from django.db.utils import DatabaseError
+
+    if not isinstance(error, DatabaseError):
+        return False
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in WRITES_REFUSED_SQLSTATES:
+        return True
+    return type(cause).__module__ == "sqlite3" and str(cause) in WRITES_REFUSED_SQLITE

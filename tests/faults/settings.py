@@ -23,3 +23,12 @@ SWC_API_RATE = "100000/min"
 SWC_NOTIFICATION_BACKEND = os.environ.get(
     "SWC_NOTIFICATION_BACKEND", "swc.notifications.backends.LocalBackend"
 )
+# The database will store nothing: every connection of these processes is read-only, as
+# when the disk is remounted read-only or PostgreSQL is a standby (tests/faults/
+# test_read_only_database.py explains the choice).
+if os.environ.get("SWC_FAULTS_READ_ONLY"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        _options["init_command"] = _options.get("init_command", "") + "PRAGMA query_only=ON;"
+    else:
+        _options["options"] = "-c default_transaction_read_only=on"

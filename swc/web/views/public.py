@@ -11,7 +11,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from swc.core.errors import OUTAGE_RETRY_AFTER, database_unavailable
+from swc.core.errors import (
+    OUTAGE_RETRY_AFTER,
+    WRITES_REFUSED_DETAIL,
+    database_refuses_writes,
+    database_unavailable,
+)
 from swc.core.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 from swc.notifications.selectors import delivery_health
 from swc.organisations.access import public
@@ -73,7 +78,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
             ),
             "status": status,
             "detail": (
-                "The service cannot reach its database. Nothing was changed: try again shortly."
+                WRITES_REFUSED_DETAIL
+                if database_refuses_writes(error)
+                else "The service cannot reach its database. Nothing was changed: try again shortly."
                 if unavailable
                 else "An unexpected error. Nothing was changed. It has been logged."
             ),
@@ -83,7 +90,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
             body, status=status, content_type=PROBLEM_CONTENT_TYPE
         )
     elif unavailable:
-        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+        page = render_to_string(
+            "errors/503.html", {"writes_refused": database_refuses_writes(error)}
+        )
+        response = HttpResponse(page, status=503)
     else:
         response = HttpResponse(render_to_string("errors/500.html"), status=500)
     if unavailable:
