@@ -2,6 +2,22 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
+
+
+def offers_without_bed_refuse(apps, schema_editor):
+    """Going back makes an offer's bed required again: refuse, by name, while any has none.
+
+    Added after the fact (tests/test_migrations.py found the bare reverse failing on
+    the demo data with a NOT NULL error half-way through a downgrade).
+    """
+    Offer = apps.get_model("matching", "Offer")
+    without = Offer.objects.filter(vacancy__isnull=True).count()
+    if without:
+        raise IrreversibleError(
+            f"matching.0002 cannot be undone: {without} offers name no bed on the register "
+            "(kept for history). Restore a backup taken before it instead, or delete them."
+        )
 
 
 class Migration(migrations.Migration):
@@ -22,4 +38,7 @@ class Migration(migrations.Migration):
                 to="homes.vacancy",
             ),
         ),
+        # Runs only backwards, before the bed is made required again (operations unapply in
+        # reverse order).
+        migrations.RunPython(migrations.RunPython.noop, offers_without_bed_refuse),
     ]
