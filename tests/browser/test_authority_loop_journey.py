@@ -99,7 +99,7 @@ def test_the_authority_sees_the_list_decides_and_sees_the_admission(person) -> N
     la.open(f"/referrals/{draft.pk}/check/")
     la.assert_accessible()
     page.get_by_role("button", name="Submit the referral").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Referral submitted")
+    expect(page.locator(".govuk-panel--confirmation")).to_contain_text("submitted")
     # No list yet: the page says so in a sentence.
     la.open(f"/matching/referrals/{draft.pk}/list/")
     expect(page.locator("main")).to_contain_text("has not provided a list")

@@ -152,9 +152,7 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
     expect(page.locator("main")).to_contain_text(SURNAME)
     la.assert_accessible()
     page.get_by_role("button", name="Submit the referral").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Referral submitted: it is complete"
-    )
+    expect(page.locator(".govuk-panel--confirmation")).to_contain_text("submitted")
     assert _status(page) == "Complete"
     timeline = page.locator(".swc-timeline")
     expect(timeline).to_contain_text("Complete")

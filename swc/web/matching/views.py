@@ -88,6 +88,7 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "run":
                 services.match_run(referral=referral, by=request.user)
+                messages.success(request, "The homes have been matched against today's register")
                 return redirect("matching:match", pk=referral.pk)
             if action in ("send", "send_all"):
                 if run is None:

@@ -302,6 +302,11 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         raise Http404()
     if request.method == "POST":
         referral = services.referral_create(local_authority=local_authority, by=request.user)
+        messages.success(
+            request,
+            f"Referral {referral.reference} started: your answers are saved as you complete "
+            "each section",
+        )
         return redirect("referrals:task_list", pk=referral.pk)
     return render(request, "referrals/new.html", {"local_authority": local_authority})
 
@@ -472,7 +477,9 @@ def referral_check(request: HttpRequest, pk: int) -> HttpResponse:
             except ServiceError as error:
                 _error_show(form, error)
             else:
-                messages.success(request, "Referral submitted: it is complete")
+                messages.success(
+                    request, f"Referral {referral.reference} submitted", extra_tags="panel"
+                )
                 return redirect("referrals:detail", pk=referral.pk)
         referral = selectors.referral_get_for(request.user, pk, "referral.view_identity")
     problems = referral_problems(services.referral_values(referral), clock.now())

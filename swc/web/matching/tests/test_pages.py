@@ -56,9 +56,11 @@ def test_coordinator_runs_matching_and_sends_the_list(client_for, coordinator, l
     page = client.get(url)
     assert page.status_code == 200 and b"Find potential placements" in page.content
 
-    client.post(url, {"action": "run"})
+    response = client.post(url, {"action": "run"})
+    assert response.status_code == 302
     page = client.get(url)
     text = page.content.decode()
+    assert "The homes have been matched against today&#x27;s register" in text
     assert "Chosen Home" in text and "No free welfare bed on the register" in text
     assert "Distance from home area" in text
 

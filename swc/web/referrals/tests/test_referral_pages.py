@@ -91,6 +91,9 @@ def test_a_referrer_refers_a_child_section_by_section_and_submits(client_for, re
     assert response["Location"] == reverse("referrals:task_list", args=[referral.pk])
     page = client.get(response["Location"]).content.decode()
     assert "Not yet started" in page
+    # After every action, a page that says what happened (post/redirect/get).
+    assert "govuk-notification-banner--success" in page
+    assert f"Referral {referral.reference} started" in page
 
     check = client.get(reverse("referrals:check", args=[referral.pk])).content.decode()
     assert "Enter the child&#x27;s first name" in check
@@ -102,6 +105,7 @@ def test_a_referrer_refers_a_child_section_by_section_and_submits(client_for, re
             reverse("referrals:section", args=[referral.pk, section]), {**data, "version": version}
         )
         assert response.status_code == 302, (section, response.content.decode()[:3000])
+        assert ": saved" in client.get(response["Location"]).content.decode()
 
     check = client.get(reverse("referrals:check", args=[referral.pk])).content.decode()
     assert "Before you can submit" not in check
@@ -114,8 +118,13 @@ def test_a_referrer_refers_a_child_section_by_section_and_submits(client_for, re
     assert referral.status == Status.COMPLETE
     assert referral.completed_at == NOW
     assert referral.bed_needed_at == dt.datetime(2026, 3, 11, 14, 0, tzinfo=dt.UTC)
-    detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    detail = client.get(response["Location"]).content.decode()
     assert "Timeline" in detail and "Complete" in detail
+    # The end of the journey: a confirmation panel, shown once.
+    assert "govuk-panel--confirmation" in detail
+    assert f"Referral {referral.reference} submitted" in detail
+    again = client.get(response["Location"]).content.decode()
+    assert "govuk-panel--confirmation" not in again
 
 
 @pytest.mark.parametrize(
