@@ -9,7 +9,7 @@ import swc.referrals.models
 class Migration(migrations.Migration):
     dependencies = [
         ("homes", "0003_register"),
-        ("referrals", "0001_initial"),
+        ("referrals", "0002_referral_assigned_to"),
     ]
 
     operations = [
