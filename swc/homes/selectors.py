@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cos, Radians, Sin
 
 from swc.core import clock
 from swc.core.errors import NotPermitted
@@ -311,36 +313,75 @@ class BoardRow:
 
 @dataclass
 class VacancyBoard:
+    """The board's rows (one page of them, or every row for the API) and its totals.
+
+    The totals and ``count`` cover every home the filters leave, not only the page's.
+    """
+
     rows: list[BoardRow]
     local_authority: LocalAuthority | None
     show_prices: bool
     today: dt.date
     filters: BoardFilters
-
-    @property
-    def free_now_total(self) -> int:
-        return sum(len(row.free_now) for row in self.rows)
-
-    @property
-    def free_later_total(self) -> int:
-        return sum(len(row.free_later) for row in self.rows)
+    free_now_total: int = 0
+    free_later_total: int = 0
+    count: int = 0
+    page: Page[Any] | None = None
 
     @property
     def out_of_date(self) -> list[BoardRow]:
-        """Homes whose figures are older than the last working day: to be phoned, not trusted."""
+        """Homes shown whose figures are older than the last working day: to be phoned, not trusted."""
         return [row for row in self.rows if row.confirmation and row.confirmation.out_of_date]
 
 
-def _bed_suits(bed: Vacancy, sex: str) -> bool:
-    return not sex or not bed.restriction_sex or bed.restriction_sex == sex
+# The board shows this many homes a page (about 1 KB of page each).
+BOARD_PAGE_SIZE = 50
 
 
-def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> VacancyBoard:
+def _beds_suiting(sex: str, prefix: str = "") -> Q:
+    """Beds a child of ``sex`` could have (every bed when no sex is given): no restriction, or theirs."""
+    if not sex:
+        return Q()
+    return Q(**{f"{prefix}restriction_sex": ""}) | Q(**{f"{prefix}restriction_sex": sex})
+
+
+def _proximity(latitude: float, longitude: float) -> Any:
+    """An expression that orders homes by great-circle distance from a point.
+
+    The haversine term (sin² of half the latitude difference plus the cosine
+    product), which grows with the distance itself: sorting by it in SQL sorts
+    by miles without computing them for every home.
+    """
+    lat, lon = Radians(Value(latitude)), Radians(Value(longitude))
+    half_lat = Sin((Radians("latitude") - lat) / 2)
+    half_lon = Sin((Radians("longitude") - lon) / 2)
+    return half_lat * half_lat + Cos(lat) * Cos(Radians("latitude")) * half_lon * half_lon
+
+
+def _board_order(sort: str, local_authority: LocalAuthority | None) -> list[Any]:
+    if sort == "distance" and local_authority is not None:
+        return ["proximity", "name", "pk"]
+    if sort == "free_now":
+        return ["-free_now_count", "-free_later_count", "name", "pk"]
+    if sort == "soonest":
+        return [F("soonest_free").asc(nulls_last=True), "name", "pk"]
+    if sort == "confirmed":
+        # Least recently confirmed first (never first of all): those are the figures to doubt.
+        return [F("last_confirmed_at").asc(nulls_first=True), "name", "pk"]
+    return ["name", "pk"]
+
+
+def vacancy_board_for(
+    user: Any, filters: BoardFilters | None = None, *, page: int | str | None = None
+) -> VacancyBoard:
     """The national vacancy board: every home, its free welfare beds now and soon.
 
-    Prices only for the unit. A constant number of queries, whatever the
-    number of homes. Distances are from ``filters.local_authority_id``, or
-    from a referrer's own authority when none is chosen.
+    Filtered, counted and sorted in the database; with ``page`` (the web
+    page) only that page's homes are read in full, 50 a page; without it
+    (the API) every home is. Prices only for the unit. A constant number of
+    queries, whatever the number of homes. Distances are from
+    ``filters.local_authority_id``, or from a referrer's own authority when
+    none is chosen.
     """
     require(user, "vacancy_board.view")
     filters = filters or BoardFilters()
@@ -357,7 +398,7 @@ def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> Vacancy
         )
     local_authority = LocalAuthority.objects.filter(pk=la_id).first() if la_id else None
 
-    homes = SecureHome.objects.select_related("profile").order_by("name")
+    homes = SecureHome.objects.all()
     if filters.age is not None:
         homes = homes.filter(age_min__lte=filters.age, age_max__gte=filters.age)
     if filters.sex:
@@ -366,33 +407,79 @@ def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> Vacancy
                 value for value in HomeAccepts.values if HomeAccepts.allows(value, filters.sex)
             ]
         )
-    home_list = list(homes)
-    declarations = declarations_on(today, homes)
+    if filters.need:
+        # Profiles keep risks as a JSON list of codes; a code with its quotes matches
+        # one whole element, on SQLite and PostgreSQL alike (codes have no quotes).
+        homes = homes.exclude(profile__risks_not_managed__icontains=f'"{filters.need}"')
+    if filters.open_only:
+        homes = homes.filter(HomeProfile.admissions_open_filter(today))
+    free = Q(vacancies__status=VacancyStatus.FREE) & _beds_suiting(filters.sex, "vacancies__")
+    homes = homes.annotate(
+        free_now_count=Count("vacancies", filter=free & Q(vacancies__available_from__lte=today)),
+        free_later_count=Count("vacancies", filter=free & Q(vacancies__available_from__gt=today)),
+    )
+    if filters.free_only:
+        homes = homes.filter(Q(free_now_count__gt=0) | Q(free_later_count__gt=0))
+
+    ordered = homes
+    if filters.sort == "soonest":
+        ordered = ordered.annotate(soonest_free=Min("vacancies__available_from", filter=free))
+    if filters.sort == "confirmed":
+        ordered = ordered.annotate(
+            last_confirmed_at=Subquery(
+                RegisterDeclaration.objects.filter(home=OuterRef("pk"), declared_on__lte=today)
+                .order_by("-declared_on", "-declared_at", "-id")
+                .values("declared_at")[:1]
+            )
+        )
+    if filters.sort == "distance" and local_authority is not None:
+        ordered = ordered.annotate(
+            proximity=_proximity(local_authority.latitude, local_authority.longitude)
+        )
+    ordered = ordered.select_related("profile").order_by(
+        *_board_order(filters.sort, local_authority)
+    )
+    shown_page: Page[Any] | None = None
+    totals: dict[str, Any] = {}
+    if page is not None:
+        totals = homes.aggregate(
+            now=Sum("free_now_count"), later=Sum("free_later_count"), n=Count("pk")
+        )
+        paginator = Paginator(ordered, BOARD_PAGE_SIZE)
+        paginator.count = totals["n"]  # already counted with the totals: one query fewer
+        shown_page = paginator.get_page(page)
+        home_list = list(shown_page.object_list)
+    else:
+        home_list = list(ordered)
+
+    ids = [home.pk for home in home_list]
+    declarations = declarations_on(today, SecureHome.objects.filter(pk__in=ids))
     beds: dict[int, list[Vacancy]] = defaultdict(list)
     held: dict[int, int] = defaultdict(int)
-    for bed in Vacancy.objects.filter(
-        home__in=homes, status__in=[VacancyStatus.FREE, VacancyStatus.HELD]
-    ).order_by("available_from", "pk"):
+    for bed in (
+        Vacancy.objects.filter(home_id__in=ids)
+        .filter(
+            Q(status=VacancyStatus.HELD)
+            | (Q(status=VacancyStatus.FREE) & _beds_suiting(filters.sex))
+        )
+        .order_by("available_from", "pk")
+    ):
         if bed.status == VacancyStatus.HELD:
             held[bed.home_id] += 1
-        elif _bed_suits(bed, filters.sex):
+        else:
             beds[bed.home_id].append(bed)
     prices: dict[int, Decimal] = {}
     if show_prices:
         prices = dict(
-            HomeCommercialTerms.objects.filter(home__in=homes).values_list(
+            HomeCommercialTerms.objects.filter(home_id__in=ids).values_list(
                 "home_id", "weekly_price_welfare"
             )
         )
 
-    rows: list[BoardRow] = []
-    for home in home_list:
-        profile = home_profile_of(home)
-        if filters.need and profile is not None and filters.need in profile.risks_not_managed:
-            continue
-        row = BoardRow(
+    rows = [
+        BoardRow(
             home=home,
-            profile=profile,
+            profile=home_profile_of(home),
             declaration=declarations.get(home.pk),
             free_now=[b for b in beds[home.pk] if b.available_from <= today],
             free_later=[b for b in beds[home.pk] if b.available_from > today],
@@ -412,13 +499,20 @@ def vacancy_board_for(user: Any, filters: BoardFilters | None = None) -> Vacancy
                 else None
             ),
         )
-        if filters.free_only and not (row.free_now or row.free_later):
-            continue
-        if filters.open_only and not row.admissions_open:
-            continue
-        rows.append(row)
-    rows.sort(key=_board_sort_key(filters.sort))
-    return VacancyBoard(rows, local_authority, show_prices, today, filters)
+        for home in home_list
+    ]
+    return VacancyBoard(
+        rows,
+        local_authority,
+        show_prices,
+        today,
+        filters,
+        # Every row is here without a page; with one, the totals were counted in SQL.
+        free_now_total=totals.get("now") or sum(len(r.free_now) for r in rows),
+        free_later_total=totals.get("later") or sum(len(r.free_later) for r in rows),
+        count=totals.get("n", len(rows)),
+        page=shown_page,
+    )
 
 
 def _confirmation(
@@ -440,23 +534,6 @@ def register_currency_for(user: Any, home_ids: list[int]) -> dict[int, Confirmat
     homes = SecureHome.objects.filter(pk__in=home_ids)
     declarations = declarations_on(today, homes)
     return {home.pk: _confirmation(home, declarations.get(home.pk), today) for home in homes}
-
-
-def _board_sort_key(sort: str) -> Any:
-    far = float("inf")
-    if sort == "distance":
-        return lambda r: (r.distance_miles if r.distance_miles is not None else far, r.home.name)
-    if sort == "free_now":
-        return lambda r: (-len(r.free_now), -len(r.free_later), r.home.name)
-    if sort == "soonest":
-        return lambda r: (r.soonest or dt.date.max, r.home.name)
-    if sort == "confirmed":
-        # Least recently confirmed first: those are the figures to doubt.
-        return lambda r: (
-            r.last_confirmed_at.timestamp() if r.last_confirmed_at else -far,
-            r.home.name,
-        )
-    return lambda r: r.home.name
 
 
 def need_label(code: str) -> str:

@@ -43,9 +43,14 @@ def _error_show(form: forms.Form, error: ServiceError) -> None:
 @requires("vacancy_board.view")
 def board(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
-    board = selectors.vacancy_board_for(request.user, form.filters())
-    params = {k: str(v) for k, v in request.GET.items() if k != "sort" and v}
+    board = selectors.vacancy_board_for(
+        request.user, form.filters(), page=request.GET.get("page") or 1
+    )
+    # A new sort starts again at the first page; the pages keep the filters and sort.
+    params = {k: str(v) for k, v in request.GET.items() if k not in ("sort", "page") and v}
     sort_links = {key: "?" + urlencode({**params, "sort": key}) for key in selectors.BOARD_SORTS}
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "register/board.html",
@@ -54,6 +59,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "board": board,
             "sort_links": sort_links,
             "current_sort": board.filters.sort,
+            "page": board.page,
+            "query": query.urlencode(),
             # A home's name links to its register page only for those who may open it.
             "links_home_page": user_can(request.user, "register.confirmations.view"),
         },
