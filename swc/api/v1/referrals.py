@@ -56,12 +56,12 @@ class ReferralFilters(StrictSerializer):
         "case (a single letter is an initial). Not for homes.",
     )
     date_of_birth = serializers.DateField(required=False, help_text="Not for homes")
-    local_authority = serializers.RegexField(
-        r"^\d{3}$",
+    local_authority = serializers.CharField(
         required=False,
-        help_text="The authority's three-digit DfE code (the unit only: an authority sees "
-        "its own referrals whatever it sends). Not for homes.",
-        error_messages={"invalid": "Send the authority's DfE code as three digits, like 850"},
+        max_length=10,
+        help_text="The authority's three-digit DfE code, like 850 (the unit only: an "
+        "authority sees its own referrals whatever it sends; an unknown code is a 422). "
+        "Not for homes.",
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     created_from = serializers.DateField(required=False, help_text="Created on or after")
@@ -259,17 +259,18 @@ class ReferralViewSet(ApiViewSet):
         filters = ReferralFilters(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
-        local_authority_id = None
-        if "local_authority" in params:
-            local_authority_id = (
-                LocalAuthority.objects.filter(dfe_la_code=params["local_authority"])
-                .values_list("pk", flat=True)
-                .first()
+        if {"q", "date_of_birth", "local_authority"} & set(params) and not user_can(
+            request.user, "referral.search"
+        ):
+            raise exceptions.PermissionDenied(
+                "Your role may not search referrals by child, reference or authority"
             )
-            if local_authority_id is None:
-                raise serializers.ValidationError(
-                    {"local_authority": ["There is no local authority with this DfE code"]}
-                )
+        # A code that names no authority is refused (422), not silently an empty list.
+        local_authority_id = (
+            services.local_authority_for_code(params["local_authority"]).pk
+            if "local_authority" in params
+            else None
+        )
         search = selectors.ReferralSearch(
             text=params.get("q", ""),
             date_of_birth=params.get("date_of_birth"),
@@ -279,17 +280,13 @@ class ReferralViewSet(ApiViewSet):
             started_to=params.get("created_to"),
             changed_since=params.get("updated_since"),
         )
-        if search.names_the_child and not user_can(request.user, "referral.search"):
-            raise exceptions.PermissionDenied(
-                "Your role may not search referrals by child, reference or authority"
-            )
         try:
             referrals = selectors.referral_search_for(request.user, search)
         except ServiceError as error:
+            # Well-formed but meaningless (a range that ends before it starts): 422, naming
+            # the parameter as the API calls it.
             field = {"text": "q", "started_to": "created_to"}.get(error.field or "", error.field)
-            raise serializers.ValidationError(
-                {field or "non_field_errors": [error.message]}
-            ) from None
+            raise ServiceError(error.message, field=field, code=error.code) from None
         page = self.paginate_queryset(referrals)
         if search.names_the_child:
             services.referral_search_record(

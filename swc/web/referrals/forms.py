@@ -378,6 +378,7 @@ class HandOverForm(GovukFormMixin, forms.Form):
 
     to = forms.ChoiceField(
         label="Who should have the referral?",
+        widget=forms.RadioSelect,
         error_messages={
             "required": "Choose someone in the unit to hand the referral to",
             "invalid_choice": "Choose someone in the unit to hand the referral to",
@@ -390,4 +391,4 @@ class HandOverForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         to = self.fields["to"]
         assert isinstance(to, forms.ChoiceField)
-        to.choices = [("", "Choose a person"), *((str(pk), name) for pk, name in people)]
+        to.choices = [(str(pk), name) for pk, name in people]
