@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -190,8 +191,10 @@ class Processes:
         return replacement
 
     def worker(self, *extra: str, **environment: str) -> Started:
-        """``manage.py run_worker`` polling the task queue every 0.05 s."""
-        return self.start(["manage.py", "run_worker", "--interval=0.05", *extra], **environment)
+        """``manage.py run_worker`` polling the task queue every 0.05 s, once it has started."""
+        worker = self.start(["manage.py", "run_worker", "--interval=0.05", *extra], **environment)
+        worker.wait_until(lambda: "Starting worker" in worker.output(), "the task worker started")
+        return worker
 
     def stop_all(self) -> None:
         for process in self.started:
@@ -225,3 +228,86 @@ def hard_timeout(seconds: int) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster of the test's own, so the test may stop and start it.
+
+    As ``scripts/with-postgres.sh`` makes one: a temporary directory, a free
+    loopback port, trust authentication, run as the ``postgres`` user when the
+    test runs as root (initdb refuses root).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+        if not found:
+            pytest.skip("PostgreSQL server binaries are not installed")
+        self.bin = found[-1]
+        self.directory = directory
+        self.data = directory / "data"
+        self.port = free_port()
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+
+    def run(self, *args: str) -> None:
+        subprocess.run(
+            [*self.as_postgres, *args], check=True, capture_output=True, timeout=READY_TIMEOUT
+        )
+
+    def init(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.chmod(0o777)
+        if self.as_postgres:
+            shutil.chown(self.directory, "postgres")
+        self.run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "swc", "--auth=trust",
+            "-E", "UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        self.start()
+        self.run(
+            str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "swc", "swc"
+        )
+
+    def start(self) -> None:
+        self.run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.directory / "log"), "-w",
+            "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop it as an operator's restart does (fast: sessions are ended, not waited for)."""
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError):
+            self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def copy_from(self, settings_dict: dict[str, Any]) -> None:
+        """Everything in the database ``settings_dict`` names (pytest's), copied into this cluster."""
+        dump = subprocess.run(
+            [
+                str(self.bin / "pg_dump"), "-Fc", "-h", str(settings_dict["HOST"]),
+                "-p", str(settings_dict["PORT"]), "-U", str(settings_dict["USER"]),
+                str(settings_dict["NAME"]),
+            ],
+            check=True, capture_output=True, timeout=READY_TIMEOUT,
+        )  # fmt: skip
+        subprocess.run(
+            [
+                str(self.bin / "pg_restore"), "--no-owner", "-h", "127.0.0.1", "-p", str(self.port),
+                "-U", "swc", "-d", "swc",
+            ],
+            input=dump.stdout, check=True, capture_output=True, timeout=READY_TIMEOUT,
+        )  # fmt: skip
+
+    def settings_dict(self) -> dict[str, Any]:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "swc",
+            "USER": "swc",
+            "PASSWORD": "",
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "OPTIONS": {},
+        }
