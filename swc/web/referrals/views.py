@@ -121,7 +121,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @requires("referral.triage")
 def referral_triage(request: HttpRequest) -> HttpResponse:
-    rows = selectors.referral_triage_queue_for(request.user)
+    queue = selectors.referral_triage_page_for(request.user, request.GET.get("page"))
+    rows = queue.rows
     if rows:
         services.referral_list_view_record(
             referrals=[row.referral for row in rows],
@@ -134,6 +135,7 @@ def referral_triage(request: HttpRequest) -> HttpResponse:
         "referrals/triage.html",
         {
             "rows": rows,
+            "page": queue.page,
             # Every row is open and in the unit's scope: one answer for the whole queue.
             "may_take": user_can(request.user, "referral.take"),
             "may_hand_over": user_can(request.user, "referral.hand_over"),
