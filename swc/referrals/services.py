@@ -133,9 +133,14 @@ def referral_values(referral: Referral) -> dict[str, Any]:
     return {name: getattr(referral, name) for name in FIELDS}
 
 
-@transaction.atomic
-def referral_create(*, local_authority: LocalAuthority, by: Any) -> Referral:
-    """Start a draft referral for ``local_authority``."""
+@entry_point
+def referral_create(
+    *, local_authority: LocalAuthority, by: Any, values: Mapping[str, Any] | None = None
+) -> Referral:
+    """Start a draft referral for ``local_authority``, with its first answers if given.
+
+    One transaction: a draft is never left half-made by a refused answer.
+    """
     draft = Referral(local_authority=local_authority)
     require(by, "referral.create", draft)
     now = clock.now()
@@ -143,10 +148,12 @@ def referral_create(*, local_authority: LocalAuthority, by: Any) -> Referral:
     draft.save()
     _event_add(draft, by=by, kind=ReferralEventKind.CREATED, at=now, to_status=Status.DRAFT)
     audit_record(actor=by, action=AuditAction.CREATE, obj=draft)
+    if values:
+        return _referral_answers_write(referral=draft, by=by, version=draft.version, values=values)
     return draft
 
 
-@transaction.atomic
+@entry_point
 def referral_section_save(
     *, referral: Referral, by: Any, version: int, values: Mapping[str, Any]
 ) -> Referral:
@@ -156,6 +163,12 @@ def referral_section_save(
     can show the person their own answers again. After submission an edit
     must leave the referral complete, and counts as an update from the authority.
     """
+    return _referral_answers_write(referral=referral, by=by, version=version, values=values)
+
+
+def _referral_answers_write(
+    *, referral: Referral, by: Any, version: int, values: Mapping[str, Any]
+) -> Referral:
     require(by, "referral.edit", referral)
     unknown = set(values) - set(FIELDS)
     if unknown:
@@ -252,6 +265,18 @@ def _stamps_for(current: Referral, to: str, now: dt.datetime) -> dict[str, Any]:
     elif to in (Status.WITHDRAWN, Status.CLOSED_NOT_PLACED):
         stamps["closed_at"] = now
     return stamps
+
+
+@entry_point
+def referral_move(
+    *, referral: Referral, to: str, by: Any, reason: str = "", detail: str = ""
+) -> Referral:
+    """A person withdraws, closes, or asks for information about a referral (pages and API).
+
+    The door to ``referral_transition``, which other parts' services call as a step of
+    their own changes (a list provided, an offer accepted, a child placed).
+    """
+    return referral_transition(referral=referral, to=to, by=by, reason=reason, detail=detail)
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -322,13 +321,9 @@ class ReferralViewSet(ApiViewSet):
         )
         if local_authority is None:
             raise NotPermitted()
-        # One transaction: a draft is never left half-made by a refused detail.
-        with transaction.atomic():
-            referral = services.referral_create(local_authority=local_authority, by=request.user)
-            if values:
-                referral = services.referral_section_save(
-                    referral=referral, by=request.user, version=referral.version, values=values
-                )
+        referral = services.referral_create(
+            local_authority=local_authority, by=request.user, values=values
+        )
         response = self._full(referral, code=status.HTTP_201_CREATED, what="api:create")
         response["Location"] = f"/api/v1/referrals/{referral.pk}/"
         return response
@@ -365,7 +360,7 @@ class ReferralViewSet(ApiViewSet):
         """Withdraw the referral, with a reason."""
         referral = self._referral("referral.withdraw")
         values = _input(ReferralWithdrawSerializer, request)
-        withdrawn = services.referral_transition(
+        withdrawn = services.referral_move(
             referral=referral,
             to=Status.WITHDRAWN,
             by=request.user,

@@ -54,6 +54,9 @@ def test_the_pages_services_are_entry_points() -> None:
     from swc.reporting import services as reporting
 
     for service in (
+        referrals.referral_create,
+        referrals.referral_section_save,
+        referrals.referral_move,
         referrals.referral_submit,
         referrals.referral_extend,
         matching.offer_accept,

@@ -658,7 +658,7 @@ def _move_page(
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_transition(
+            services.referral_move(
                 referral=referral,
                 to=to,
                 by=request.user,
