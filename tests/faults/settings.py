@@ -32,3 +32,11 @@ if os.environ.get("SWC_FAULTS_READ_ONLY"):
         _options["init_command"] = _options.get("init_command", "") + "PRAGMA query_only=ON;"
     else:
         _options["options"] = "-c default_transaction_read_only=on"
+# SQLite only: the database file may not grow past this many pages, so a write that needs
+# a new page fails with SQLITE_FULL ("database or disk is full"), as on a full disk.
+if os.environ.get("SWC_FAULTS_MAX_PAGES"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["init_command"] = (
+        _options.get("init_command", "")
+        + f"PRAGMA max_page_count={int(os.environ['SWC_FAULTS_MAX_PAGES'])};"
+    )

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import secrets
 
+import pytest
 import requests
+from django.db import connection
 
 from swc.api.models import IdempotencyRecord
 from swc.api.tests.factories import key_for
@@ -26,7 +28,7 @@ from swc.organisations.models import Role
 from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_role
 from swc.referrals.models import Referral
 
-from .processes import Processes
+from .processes import Processes, on_postgresql
 
 
 def test_a_read_only_database_refuses_each_write_with_a_503_and_writes_nothing(
@@ -83,3 +85,52 @@ def test_a_read_only_database_refuses_each_write_with_a_503_and_writes_nothing(
     assert list(
         Referral.objects.filter(local_authority=authority).values_list("first_name", flat=True)
     ) == ["Faultcase"]
+
+
+def test_a_full_disk_mid_stream_leaves_each_referral_whole_or_absent(processes: Processes) -> None:
+    """SQLite only: the file may not grow (``max_page_count``), so writes fail part-way through.
+
+    Some requests still fit in the pages the file has; the first that needs a
+    new page fails — possibly after its first rows fitted — and every later one
+    too. Each referral is then either answered 201 and stored whole (with its
+    audit event and its stored answer for the key), or answered 503 and absent.
+    PostgreSQL cannot be made to run out of disk without root; its disk_full
+    error takes the same path (swc/core/tests/test_database_errors.py).
+    """
+    if on_postgresql():
+        pytest.skip("A full disk is made with SQLite's max_page_count; see the docstring")
+    authority = LocalAuthorityFactory()
+    secret = key_for(Role.REFERRER, authority.organisation).secret
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_count")
+        (pages,) = cursor.fetchone()
+    # A little room: the first few referrals fit, then the disk is full.
+    server = processes.gunicorn(workers=1, SWC_FAULTS_MAX_PAGES=str(pages + 3))
+    answers: dict[str, int] = {}
+    with requests.Session() as session:
+        for index in range(40):
+            answer = session.post(
+                f"{server.url}/api/v1/referrals/",
+                json={"first_name": f"Faultcase{index:04d}", "sex": "female"},
+                headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": f"full-{index}"},
+                timeout=60,
+            )
+            answers[f"Faultcase{index:04d}"] = answer.status_code
+            if answer.status_code == 503:
+                assert answer.json()["detail"] == WRITES_REFUSED_DETAIL
+            else:
+                assert answer.status_code == 201, answer.text[:2000]
+
+    stored = Referral.objects.filter(local_authority=authority)
+    assert sorted(stored.values_list("first_name", flat=True)) == sorted(
+        name for name, status in answers.items() if status == 201
+    )
+    refused = [name for name, status in answers.items() if status == 503]
+    assert refused, "the disk never filled: the test proved nothing"
+    for referral in stored:  # whole: its creation audited, its answer kept for its key
+        assert AuditEvent.objects.filter(
+            object_type="referrals.referral", object_id=str(referral.pk), action="create"
+        ).exists()
+    assert IdempotencyRecord.objects.filter(state="done").count() == stored.count()
+    assert not IdempotencyRecord.objects.exclude(state="done").exists()
+    print(f"disk full: {stored.count()} referrals stored whole, {len(refused)} refused with 503")
