@@ -23,7 +23,7 @@ help:
 	@echo "make test   - set up and run lint, type checks and all tests (SQLite and PostgreSQL)"
 	@echo "make test-instants - the time-sensitive tests at a weekend, a bank holiday, clock changes..."
 	@echo "make lint   - ruff lint and format check"
-	@echo "make bench  - benchmarks"
+	@echo "make bench  - national-scale figures on SQLite and PostgreSQL into bench/results.md"
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -91,8 +91,13 @@ test-instants: install
 test: lint typecheck security test-sqlite test-postgres test-instants
 	@echo "All checks passed on SQLite and PostgreSQL, and at every instant."
 
+# Figures at national scale against floors timed in the same run (docs/performance.md):
+# bench/results.md. Generated data sets are kept in var/bench/ and reused.
 bench: install
-	$(PY) -m pytest benchmarks -q -s $(PYTEST_ARGS)
+	@mkdir -p var/bench bench
+	env -u DATABASE_URL $(PY) benchmarks/run.py --database sqlite
+	scripts/with-postgres.sh $(PY) benchmarks/run.py --database postgres
+	$(PY) benchmarks/run.py --report
 
 clean:
 	rm -rf $(VENV) node_modules static_build var .cache .mypy_cache .ruff_cache

@@ -1,0 +1,478 @@
+"""`make bench`: national-scale figures from the database up, each against a floor (issue 19).
+
+    python benchmarks/run.py --database sqlite            # writes bench/results-sqlite.json
+    scripts/with-postgres.sh python benchmarks/run.py --database postgres
+    python benchmarks/run.py --report                     # writes bench/results.md
+
+Data sets come from `manage.py generate_national` and are kept between runs in var/bench/
+(a SQLite file, or a pg_dump of the PostgreSQL database), named by their size, seed and a
+hash of the migrations and the generator, so a schema change makes them again.
+SWC_BENCH_SCALE=50 divides every size by 50, for a quick look that the harness works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+CACHE = ROOT / "var" / "bench"
+OUT = ROOT / "bench"
+DATA = ROOT.parent / "shared" / "data"
+SCALE = int(os.environ.get("SWC_BENCH_SCALE", "1"))
+USERS = 16
+LOAD_SECONDS = int(os.environ.get("SWC_BENCH_LOAD_SECONDS", "20"))
+
+
+@dataclass(frozen=True)
+class DataSet:
+    name: str
+    homes: int
+    years: int
+    referrals_per_year: int
+
+    @property
+    def args(self) -> list[str]:
+        return [
+            "--homes", str(max(self.homes // SCALE, 5)),
+            "--years", str(self.years),
+            "--referrals-per-year", str(max(self.referrals_per_year // SCALE, 50)),
+            "--seed", "1",
+        ]  # fmt: skip
+
+
+# One match at 14 / 30 / 300 / 3,000 homes (30 to 3,000 is 1x to 100x for the exponent);
+# the reports at 5,000 referrals (1x), then 1, 3 and 10 years of 50,000 (10x to 100x).
+MATCH_SETS = [DataSet("h14", 14, 1, 500), DataSet("h30", 30, 1, 500), DataSet("h300", 300, 1, 500)]
+NATIONAL = DataSet("n3000", 3000, 1, 5000)
+REPORT_SETS = [NATIONAL, DataSet("y1", 3000, 1, 50000), DataSet("y3", 3000, 3, 50000)]
+REPORT_SETS.append(DataSet("y10", 3000, 10, 50000))
+PAGES_SET = REPORT_SETS[1]
+PAGES = {
+    "/healthz": "health check (the floor)",
+    "/register/": "vacancy board",
+    "/referrals/triage/": "triage queue",
+    "/api/v1/referrals/": "referral list API",
+    "/referrals/{referral}/": "referral page",
+}
+
+
+def files_hash(files: list[Path]) -> str:
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def log(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+class Database:
+    """Where each data set lives, and how it is made or brought back from the cache."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        # A data set is made again when the generator changes; a new migration is applied
+        # to the kept one (an index on half a million rows takes seconds, a new set minutes).
+        self.tag = f"{files_hash([ROOT / 'swc/web/national.py'])}-s{SCALE}"
+        self.schema = files_hash(sorted(ROOT.glob("swc/*/migrations/*.py")))
+        self.generated: dict[str, float] = {}
+        self.template_made = False
+
+    def env(self, data: DataSet) -> dict[str, str]:
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
+        if self.kind == "sqlite":
+            env.pop("DATABASE_URL", None)
+            env["SWC_BENCH_SQLITE"] = str(self.sqlite_path(data))
+        else:
+            env["DATABASE_URL"] = self.url(f"bench_{data.name}")
+        return env
+
+    def sqlite_path(self, data: DataSet) -> Path:
+        return CACHE / f"{data.name}-{self.tag}.sqlite3"
+
+    def url(self, database: str) -> str:
+        base = urlparse(os.environ["DATABASE_URL"])
+        return base._replace(path=f"/{database}").geturl()
+
+    def _pg(self, tool: str, *args: str) -> list[str]:
+        base = urlparse(os.environ["DATABASE_URL"])
+        binary = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{tool}"))[-1]
+        connect = ["-h", base.hostname or "", "-p", str(base.port), "-U", base.username or ""]
+        return [str(binary), *connect, *args]
+
+    def ensure(self, data: DataSet) -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        if self.kind == "sqlite":
+            path = self.sqlite_path(data)
+            stamp = path.with_suffix(".schema")
+            if path.exists():
+                if not stamp.exists() or stamp.read_text() != self.schema:
+                    log(f"migrating the kept {data.name}")
+                    self._migrate(self.env(data))
+                    stamp.write_text(self.schema)
+                return
+            for old in CACHE.glob(f"{data.name}-*-s{SCALE}.sqlite3*"):
+                old.unlink()
+            making = path.with_suffix(".making")
+            shutil.copyfile(self._template_sqlite(), making)
+            self._generate(data, dict(self.env(data), SWC_BENCH_SQLITE=str(making)))
+            making.rename(path)
+            stamp.write_text(self.schema)
+            return
+        dump = CACHE / f"{data.name}-{self.tag}.pgdump"
+        database = f"bench_{data.name}"
+        if dump.exists():
+            log(f"restoring {data.name} into PostgreSQL")
+            subprocess.run(self._pg("createdb", database), check=True)
+            subprocess.run(
+                self._pg("pg_restore", "-j", "2", "--no-owner", "-d", database, str(dump)),
+                check=True,
+            )
+            self._migrate(self.env(data))
+            return
+        for old in CACHE.glob(f"{data.name}-*-s{SCALE}.pgdump"):
+            old.unlink()
+        subprocess.run(self._pg("createdb", "-T", self._template_postgres(), database), check=True)
+        self._generate(data, self.env(data))
+        subprocess.run(self._pg("pg_dump", "-Fc", "-f", str(dump), database), check=True)
+
+    def _migrate(self, env: dict[str, str]) -> None:
+        subprocess.run(
+            [PY, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0"], env=env, check=True
+        )
+
+    def _prepare(self, env: dict[str, str]) -> None:
+        """Migrate and import the real local authorities: what every data set starts from."""
+        manage = [PY, str(ROOT / "manage.py")]
+        self._migrate(env)
+        subprocess.run(
+            [*manage, "import_local_authorities", str(DATA / "local_authorities.csv")],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def _template_sqlite(self) -> Path:
+        path = CACHE / f"template-{self.tag}.sqlite3"
+        if not path.exists():
+            log("migrating a template database")
+            for old in CACHE.glob(f"template-*-s{SCALE}.sqlite3*"):
+                old.unlink()
+            making = path.with_suffix(".making")
+            env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
+            env.pop("DATABASE_URL", None)
+            self._prepare(dict(env, SWC_BENCH_SQLITE=str(making)))
+            making.rename(path)
+        else:
+            env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
+            env.pop("DATABASE_URL", None)
+            self._migrate(dict(env, SWC_BENCH_SQLITE=str(path)))
+        return path
+
+    def _template_postgres(self) -> str:
+        name = "bench_template"
+        if not self.template_made:
+            log("migrating a template database")
+            subprocess.run(self._pg("createdb", name), check=True)
+            env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
+            self._prepare(dict(env, DATABASE_URL=self.url(name)))
+            self.template_made = True
+        return name
+
+    def _generate(self, data: DataSet, env: dict[str, str]) -> None:
+        log(f"generating {data.name} on {self.kind}: {' '.join(data.args)}")
+        began = time.monotonic()
+        manage = [PY, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "generate_national", *data.args], env=env, check=True)
+        self.generated[data.name] = time.monotonic() - began
+
+    def version(self) -> str:
+        if self.kind == "sqlite":
+            return f"SQLite {sqlite3.sqlite_version}"
+        out = subprocess.run(
+            self._pg("psql", "-tA", "-d", "postgres", "-c", "show server_version"),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return f"PostgreSQL {out.stdout.strip()}"
+
+
+def measure(database: Database, data: DataSet, what: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [PY, str(ROOT / "benchmarks" / "measure.py"), what],
+        env=database.env(data),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pages(database: Database, data: DataSet) -> dict[str, Any]:
+    """Each address under 16 users for a bounded time, through gunicorn with 4 workers."""
+    signed_in = measure(database, data, "session")
+    port = free_port()
+    server_log = (CACHE / f"gunicorn-{database.kind}.log").open("w")
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", "4", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        env=database.env(data),
+        cwd=ROOT,
+        stdout=server_log,
+        stderr=server_log,
+    )  # fmt: skip
+    results: dict[str, Any] = {}
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        for template in PAGES:
+            path = template.format(referral=signed_in["referral"])
+            _warm(port, path, signed_in["cookie"])
+            results[template] = _load(port, path, signed_in["cookie"])
+            log(f"{path}: {results[template]}")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        server_log.close()
+    return results
+
+
+def _warm(port: int, path: str, cookie: str) -> None:
+    """A few requests first, so every worker has imported and connected before the timing."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={cookie}"}
+    )
+    for _ in range(8):
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (our own address)
+            response.read()
+
+
+def _load(port: int, path: str, cookie: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = f"{folder}/load"
+        subprocess.run(
+            [str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "benchmarks/locustfile.py"),
+             "--headless", "-u", str(USERS), "-r", str(USERS), "-t", f"{LOAD_SECONDS}s",
+             "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
+             "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+            env=dict(os.environ, BENCH_PATH=path, BENCH_COOKIE=cookie),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        with open(f"{prefix}_stats.csv", newline="") as handle:
+            row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+
+    def number(text: str) -> float | None:
+        return None if text == "N/A" else float(text)
+
+    return {
+        "rps": float(row["Requests/s"]),
+        "p95_ms": number(row["95%"]),
+        "median_ms": number(row["50%"]),
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+    }
+
+
+def run(kind: str) -> None:
+    database = Database(kind)
+    load_before = os.getloadavg()
+    results: dict[str, Any] = {"database": kind, "version": database.version(), "scale": SCALE}
+    results["match"] = {}
+    for data in [*MATCH_SETS, NATIONAL]:
+        database.ensure(data)
+        results["match"][data.name] = measure(database, data, "match")
+        log(f"match {data.name}: {results['match'][data.name]}")
+    results["allocation"] = measure(database, NATIONAL, "allocation")
+    log(f"allocation: {results['allocation']}")
+    results["reports"] = {}
+    for data in REPORT_SETS:
+        database.ensure(data)
+        results["reports"][data.name] = measure(database, data, "reports")
+        log(f"reports {data.name}: {results['reports'][data.name]}")
+    results["pages"] = pages(database, PAGES_SET)
+    results["generated_seconds"] = database.generated
+    results["load_average"] = [load_before, os.getloadavg()]
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"results-{kind}.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+# --- the report ------------------------------------------------------------------------
+
+
+def exponent(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of log(time) against log(size): 1.0 grows as the data does."""
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(y) for _, y in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def report() -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (benchmarks/run.py); see docs/performance.md for what each "
+        "row means and the targets. Times are medians of 3 after a warm-up; each ratio is "
+        "against a floor timed in the same process.",
+        "",
+        f"Machine: {machine()}.",
+    ]
+    for kind in ("sqlite", "postgres"):
+        path = OUT / f"results-{kind}.json"
+        if not path.exists():
+            lines += ["", f"## {kind}: not run"]
+            continue
+        r = json.loads(path.read_text())
+        lines += ["", f"## {r['version']}"]
+        if r.get("scale", 1) != 1:
+            lines.append(f"\nEvery data set divided by {r['scale']} (SWC_BENCH_SCALE).")
+        (before, after) = r["load_average"]
+        lines.append(
+            f"\nLoad average (1, 5, 15 min) {before[0]:.1f} / {before[1]:.1f} / {before[2]:.1f} "
+            f"at the start, {after[0]:.1f} / {after[1]:.1f} / {after[2]:.1f} at the end "
+            "(above 2 on 2 cores: the machine was shared while measuring)."
+        )
+        lines += [
+            "",
+            "### One match (`match_run`) against reading the columns it needs (`values_list`)",
+            "",
+            "| homes | free beds | match | floor | ratio |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for m in r["match"].values():
+            lines.append(
+                f"| {m['homes']:,} | {m['beds']:,} | {ms(m['seconds'])} | {ms(m['floor'])} "
+                f"| {m['seconds'] / m['floor']:.1f}× |"
+            )
+        matches = [m for name, m in r["match"].items() if name != "h14"]
+        lines.append(
+            f"\nGrowth exponent, {matches[0]['homes']:,} to {matches[-1]['homes']:,} homes: "
+            f"{exponent([(m['homes'], m['seconds']) for m in matches]):.2f} "
+            f"(floor {exponent([(m['homes'], m['floor']) for m in matches]):.2f})."
+        )
+        a = r["allocation"]
+        lines += [
+            "",
+            f"### Allocation, {a['children']:,} children × {a['beds']:,} beds, against greedy",
+            "",
+            "| | time | children placed | total urgency-weighted fit |",
+            "|---|---:|---:|---:|",
+            f"| allocation_propose (both, explained) | {ms(a['seconds'])} | {a['optimal_placed']:,} "
+            f"| {a['optimal_total']:,.1f} |",
+            f"| greedy alone (score matrix + greedy) | {ms(a['floor'])} | {a['greedy_placed']:,} "
+            f"| {a['greedy_total']:,.1f} |",
+            f"\nRatio {a['seconds'] / a['floor']:.1f}×; fit ≥ greedy's: "
+            f"{'yes' if a['optimal_total'] >= a['greedy_total'] else 'NO'}.",
+        ]
+        lines += [
+            "",
+            "### Monthly return and one-year KPIs against a `COUNT` of the period",
+            "",
+            "| referrals | return figures | COUNT of the month | ratio | `monthly_return` "
+            "command (xlsx) | KPIs, one year | COUNT of the year | ratio |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for p in r["reports"].values():
+            lines.append(
+                f"| {p['referrals']:,} | {ms(p['return_seconds'])} | {ms(p['return_floor'])} "
+                f"| {p['return_seconds'] / p['return_floor']:.1f}× | {ms(p['command_seconds'])} "
+                f"| {ms(p['kpi_seconds'])} | {ms(p['kpi_floor'])} "
+                f"| {p['kpi_seconds'] / p['kpi_floor']:.1f}× |"
+            )
+        reps = list(r["reports"].values())
+        indexed = "indexed" if all(p["indexed"] for p in reps) else "NOT indexed: a scan"
+        lines.append(
+            f"\nThe floor's COUNT on `submitted_at` is {indexed}. Growth exponent, "
+            f"{reps[0]['referrals']:,} to {reps[-1]['referrals']:,} referrals: return "
+            f"{exponent([(p['referrals'], p['return_seconds']) for p in reps]):.2f}, KPIs "
+            f"{exponent([(p['referrals'], p['kpi_seconds']) for p in reps]):.2f} "
+            f"(COUNT of the month {exponent([(p['referrals'], p['return_floor']) for p in reps]):.2f})."
+        )
+        health = r["pages"]["/healthz"]
+        lines += [
+            "",
+            f"### Pages under {USERS} users (locust, {LOAD_SECONDS} s each), gunicorn 4 workers",
+            "",
+            "| address | req/s | p95 | share of /healthz req/s | p95 / /healthz p95 | failures |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for path, label in PAGES.items():
+            p = r["pages"][path]
+            p95 = p["p95_ms"] or 0.0
+            lines.append(
+                f"| {label} (`{path}`) | {p['rps']:.1f} | {p95:.0f} ms "
+                f"| {p['rps'] / health['rps']:.2f} | {p95 / (health['p95_ms'] or 1):.1f}× "
+                f"| {p['failures']} of {p['requests']} |"
+            )
+        if r["generated_seconds"]:
+            made = ", ".join(f"{k} {v:.0f} s" for k, v in r["generated_seconds"].items())
+            lines.append(f"\nData sets generated in this run (migrate, import, generate): {made}.")
+    (OUT / "results.md").write_text("\n".join(lines) + "\n")
+    log(f"wrote {OUT / 'results.md'}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", choices=["sqlite", "postgres"])
+    parser.add_argument("--report", action="store_true")
+    options = parser.parse_args()
+    if options.report:
+        report()
+    elif options.database:
+        if shutil.which("locust", path=str(ROOT / ".venv/bin")) is None:
+            sys.exit("locust is missing: run make install")
+        run(options.database)
+    else:
+        parser.error("--database or --report")
