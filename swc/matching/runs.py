@@ -47,8 +47,19 @@ class RankedHome:
 class ExcludedHome:
     home_id: int | None
     name: str
-    codes: tuple[str, ...]  # empty for a run kept before codes were
-    reasons: tuple[str, ...]
+    why: tuple[tuple[str, Mapping[str, Any]], ...]  # empty for a run kept before codes were
+    kept_reasons: tuple[str, ...] = ()  # the sentences such a run kept
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.why)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The sentences, written when asked for: a page words only the homes it shows."""
+        if not self.why:
+            return self.kept_reasons
+        return tuple(scoring.exclusion_words(code, facts) for code, facts in self.why)
 
 
 @dataclass(frozen=True)
@@ -145,13 +156,8 @@ def ranked_homes_of(
 def excluded_home_of(kept: Mapping[str, Any]) -> ExcludedHome:
     """One kept exclusion, its reasons in words (either shape)."""
     if "why" in kept:
-        why = [(item[0], item[1] if len(item) > 1 else {}) for item in kept["why"]]
-        return ExcludedHome(
-            kept["home_id"],
-            kept["name"],
-            tuple(code for code, _ in why),
-            tuple(scoring.exclusion_words(code, facts) for code, facts in why),
-        )
+        why = tuple((item[0], item[1] if len(item) > 1 else {}) for item in kept["why"])
+        return ExcludedHome(kept["home_id"], kept["name"], why)
     return ExcludedHome(kept.get("home_id"), kept["name"], (), tuple(kept.get("reasons", ())))
 
 

@@ -74,6 +74,7 @@ def _run_shown(request: HttpRequest, run: MatchRun | None) -> dict[str, Any]:
         "groups": groups,
         "opened_reason": opened if any(g.code == opened for g in groups) else None,
         "group_preview": GROUP_PREVIEW,
+        "group_slice": f":{GROUP_PREVIEW}",
     }
 
 
