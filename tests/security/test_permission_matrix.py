@@ -122,6 +122,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("api:v1:referral-submit", "POST"): frozenset({R}),
     ("api:v1:referral-timeline", "GET"): frozenset({R, C, M}),
     ("api:v1:referral-withdraw", "POST"): frozenset({R, C, M}),
+    ("api:v1:referral-hand-over", "POST"): UNIT,
     # matching, answers, offers and placements
     ("matching:allocation", "GET"): UNIT,
     ("matching:exclusions", "GET"): frozenset({R, D}),

@@ -10,7 +10,7 @@ from swc.audit.models import AuditAction, AuditEvent
 from swc.homes.tests.factories import SecureHomeFactory
 from swc.organisations.models import Role
 from swc.organisations.tests.factories import LocalAuthorityFactory
-from swc.referrals.models import ReferralShare
+from swc.referrals.models import Referral, ReferralShare
 from swc.referrals.tests.factories import complete_referral
 
 from .factories import api_client, key_for
@@ -103,4 +103,65 @@ def test_bad_search_input_is_problem_details_naming_the_parameter(
     response = client.get(URL, params)
     assert response.status_code == status, response.json()
     assert response["Content-Type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+# --- who in the unit has picked a referral up --------------------------------------------
+
+
+def _post(client, url: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+    import json
+
+    return client.post(url, json.dumps(body or {}), "application/json")
+
+
+def test_the_unit_takes_and_hands_over_and_sees_who_has_it(world) -> None:
+    from swc.organisations.tests.factories import OrganisationFactory, user_with_role
+
+    unit = OrganisationFactory(name="The unit")
+    alex = user_with_role(Role.COORDINATOR, unit, full_name="Alex Lee", email="alex@example.test")
+    sam = user_with_role(Role.COORDINATOR, unit, full_name="Sam Patel", email="sam@example.test")
+    sams_system = api_client(key_for(Role.COORDINATOR, unit).secret)
+    referral = world["mine"]
+    url = f"{URL}{referral.pk}/"
+    assert sams_system.get(url).json()["assigned_to"] is None
+
+    response = _post(sams_system, f"{url}hand-over/", {"to": "ALEX@example.test"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["assigned_to"] == {"name": "Alex Lee", "email": "alex@example.test"}
+    # stale: it was Alex's, not nobody's
+    stale = _post(sams_system, f"{url}hand-over/", {"to": "sam@example.test", "expected": None})
+    assert stale.status_code == 409
+    assert stale.json()["detail"] == "Alex Lee has already picked up this referral"
+    moved = _post(
+        sams_system, f"{url}hand-over/", {"to": "sam@example.test", "expected": "alex@example.test"}
+    )
+    assert moved.json()["assigned_to"]["name"] == "Sam Patel"
+    assert Referral.objects.get(pk=referral.pk).assigned_to == sam != alex
+
+    # the authority sees neither who has it nor the actions
+    authority = api_client(key_for(Role.REFERRER, world["la_a"].organisation).secret)
+    body = authority.get(url).json()
+    assert "assigned_to" not in body and "assigned_at" not in body
+    refused = _post(authority, f"{url}hand-over/", {"to": "sam@example.test"})
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"to": "nobody@example.test"}, 422, "to"),
+        ({"to": "not an email"}, 400, "to"),
+        ({}, 400, "to"),
+        ({"to": "sam@example.test", "colour": "blue"}, 400, "colour"),
+    ],
+)
+def test_a_bad_hand_over_is_problem_details(world, body, status, field) -> None:
+    from swc.organisations.tests.factories import OrganisationFactory, user_with_role
+
+    unit = OrganisationFactory(name="The unit")
+    user_with_role(Role.COORDINATOR, unit, email="sam@example.test")
+    client = api_client(key_for(Role.COORDINATOR, unit).secret)
+    response = _post(client, f"{URL}{world['mine'].pk}/hand-over/", body)
+    assert response.status_code == status, response.json()
     assert [e["field"] for e in response.json()["errors"]] == [field]

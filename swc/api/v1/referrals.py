@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from swc.core.errors import NotPermitted, ServiceError
+from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import principal_for, user_can
@@ -103,11 +108,38 @@ class ReferralSummarySerializer(HomeReferralSummarySerializer):
         read_only_fields = fields
 
 
+class AssigneeSerializer(serializers.Serializer):
+    """Who in the unit has picked a referral up."""
+
+    name = serializers.CharField()
+    email = serializers.CharField()
+
+
 class ReferralSerializer(OutputModelSerializer):
     """A referral with the child's details: for the authority and the unit only.
 
     Coded answers are the codes of the input's enums, or "" while unanswered.
+    ``assigned_to`` (who in the unit has it, or null) and ``assigned_at`` are the unit's
+    only: an authority's answers leave them out.
     """
+
+    assigned_to = serializers.SerializerMethodField()
+    assigned_at = UtcDateTimeField(read_only=True, allow_null=True)
+    swc_optional_in_schema = ("assigned_to", "assigned_at")
+
+    @extend_schema_field(AssigneeSerializer(allow_null=True))
+    def get_assigned_to(self, referral: Referral) -> dict[str, str] | None:
+        person = referral.assigned_to
+        if person is None:
+            return None
+        return {"name": services.person_label(person), "email": person.email}
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        if not self.context.get("shows_assignee"):
+            data.pop("assigned_to", None)
+            data.pop("assigned_at", None)
+        return data
 
     social_worker_email = serializers.CharField()
     manager_email = serializers.CharField()
@@ -130,6 +162,8 @@ class ReferralSerializer(OutputModelSerializer):
             "outcome_detail",
             "created_at",
             "modified_at",
+            "assigned_to",
+            "assigned_at",
         )
         read_only_fields = fields
 
@@ -179,6 +213,16 @@ class ReferralWithdrawSerializer(StrictSerializer):
     detail = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
+class ReferralHandOverSerializer(StrictSerializer):
+    to = serializers.EmailField(help_text="The email address of the person in the unit")
+    expected = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        help_text="Who had the referral as you last read it (null: nobody); if it has "
+        "changed hands since, 409",
+    )
+
+
 class ReferralEventSerializer(OutputModelSerializer):
     class Meta:
         model = ReferralEvent
@@ -224,6 +268,9 @@ class ReferralViewSet(ApiViewSet):
         "withdraw": "referral.withdraw",
         "timeline": "referral.view_identity",
         "home_view": "referral.view",
+        # No "take": a key's account is not a person in the unit; a system names the
+        # person it hands the referral to.
+        "hand_over": "referral.hand_over",
     }
     serializer_class = ReferralSerializer
     queryset = Referral.objects.none()  # the selectors decide; this is for the schema only
@@ -252,7 +299,11 @@ class ReferralViewSet(ApiViewSet):
 
     def _full(self, referral: Referral, *, code: int = 200, what: str) -> Response:
         self._viewed(referral, what)
-        return Response(ReferralSerializer(referral).data, status=code)
+        shows_assignee = user_can(self.request.user, "referral.take", referral)
+        return Response(
+            ReferralSerializer(referral, context={"shows_assignee": shows_assignee}).data,
+            status=code,
+        )
 
     def list(self, request: Request) -> Response:
         filters = ReferralFilters(data=request.query_params.dict())
@@ -368,6 +419,34 @@ class ReferralViewSet(ApiViewSet):
             detail=values.get("detail", ""),
         )
         return self._full(withdrawn, what="api:withdraw")
+
+    @extend_schema(request=ReferralHandOverSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="hand-over")
+    def hand_over(self, request: Request, pk: str) -> Response:
+        """Hand the referral to someone in the unit, naming who had it as you last read it."""
+        referral = self._referral("referral.hand_over")
+        values = _input(ReferralHandOverSerializer, request)
+        people = {p.email.lower(): p for p in selectors.referral_assignees_for(request.user)}
+        to = people.get(values["to"].lower())
+        if to is None:
+            raise ServiceError("There is nobody in the unit with this email address", field="to")
+        expected = values.get("expected")
+        expected_id = None
+        if expected:
+            holder = people.get(expected.lower())
+            if holder is None or holder.pk != referral.assigned_to_id:
+                current = referral.assigned_to
+                raise ConflictError(
+                    f"{services.person_label(current)} has this referral now"
+                    if current is not None
+                    else "Nobody has this referral now",
+                    field="expected",
+                )
+            expected_id = holder.pk
+        handed = services.referral_hand_over(
+            referral=referral, by=request.user, to=to, expected_id=expected_id
+        )
+        return self._full(handed, what="api:hand_over")
 
     @extend_schema(responses=ReferralEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
