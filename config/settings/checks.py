@@ -39,6 +39,23 @@ def _whole_number(minimum: int, unit: str) -> Callable[[str, str], str | None]:
     return check
 
 
+def _seconds(name: str, value: str) -> str | None:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not seconds > 0:
+        return f"{name} must be a number of seconds greater than 0 (it is {value!r})"
+    return None
+
+
+def _web_address(name: str, value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return f"{name} must be a web address, such as https://api.notifications.service.gov.uk"
+    return None
+
+
 def _json_object(name: str, value: str) -> str | None:
     try:
         parsed = json.loads(value)
@@ -96,6 +113,10 @@ OPTIONAL: dict[str, Callable[[str, str], str | None]] = {
     "SWC_ACCOUNT_UNUSED_DAYS": _whole_number(0, "days"),
     "SWC_INVITATION_DAYS": _whole_number(1, "days"),
     "SWC_NOTIFICATION_BACKEND": _one_of(NOTIFICATION_BACKENDS),
+    "SWC_NOTIFICATION_LEASE_SECONDS": _seconds,
+    "SWC_NOTIFICATION_RETRY_SECONDS": _seconds,
+    "NOTIFY_TIMEOUT_SECONDS": _seconds,
+    "NOTIFY_BASE_URL": _web_address,
     "SWC_DOCUMENT_SCANNER": _one_of(SCANNERS),
     "SWC_CLAMD_ADDRESS": _clamd_address,
     "SWC_DOCUMENTS_ROOT": _absolute_path,
