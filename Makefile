@@ -24,6 +24,7 @@ help:
 	@echo "make test-instants - the time-sensitive tests at a weekend, a bank holiday, clock changes..."
 	@echo "make lint   - ruff lint and format check"
 	@echo "make bench  - national-scale figures on SQLite and PostgreSQL into bench/results.md"
+	@echo "make prod-check - the production configuration run for real (gunicorn, workers, PostgreSQL) and smoke-tested"
 
 $(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }

@@ -18,6 +18,8 @@ import http.client
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,8 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+
+import psycopg
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -241,7 +245,38 @@ def logs_check(service: Service) -> int:
         "a request line lacks its id, status or duration",
     )
     check(any(r.get("organisation_id") for r in requests), "no request names its organisation")
+    # The web server's log, gunicorn's own lines included, is JSON from its first line.
+    for line in service.log_path("web").read_text().splitlines():
+        try:
+            json.loads(line)
+        except ValueError:
+            check(False, f"a web log line is not JSON: {line[:300]}")
     return len(requests)
+
+
+COUNTS = "import json; from swc.core.backup import table_row_counts as c; print(json.dumps(c()))"
+
+
+def backup_drill(env: dict[str, str], workdir: Path) -> None:
+    """The restore drill of docs/operations.md: back up, restore into an empty database."""
+    archive = workdir / "drill.tar.gz"
+    print("      " + manage(env, "backup", str(archive)).strip())
+    drill_url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/swc_drill"
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as admin:
+        admin.execute("CREATE DATABASE swc_drill")
+    drill_env = {
+        **env,
+        "DATABASE_URL": drill_url,
+        "SWC_DOCUMENTS_ROOT": str(workdir / "drill-docs"),
+    }
+    print("      " + manage(drill_env, "restore", str(archive)).strip())
+    source = json.loads(manage(env, "shell", "-c", COUNTS))
+    restored = json.loads(manage(drill_env, "shell", "-c", COUNTS))
+    check(source == restored, f"restored row counts differ: {source} != {restored}")
+    refused = subprocess.run(  # noqa: S603 - manage.py with our own arguments
+        [*MANAGE, "restore", str(archive)], env=drill_env, cwd=REPO, capture_output=True, text=True
+    )
+    check(refused.returncode != 0 and "--force" in refused.stderr, "restore over data not refused")
 
 
 def main() -> int:
@@ -260,53 +295,67 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="swc-prod-check-") as folder:
         workdir = Path(folder)
-        env = service_env(database_url, workdir=workdir)
-        step("migrate, cache table, collectstatic", lambda: service_prepare(env))
-        step(
-            "reference and demo data",
-            lambda: [
-                manage(env, "import_local_authorities", str(DATA / "local_authorities.csv")),
-                manage(env, "import_secure_homes", str(DATA / "secure_homes.csv")),
-                manage(env, "load_demo_data"),
-                manage(env, "shell", "-c", PRICE_PLANT),
-            ],
+        try:
+            return run(database_url, workdir, step, steps)
+        except BaseException:
+            # Keep what every process wrote, for the person reading the failure.
+            kept = REPO / "var" / "prod-check-logs"
+            shutil.rmtree(kept, ignore_errors=True)
+            if (workdir / "logs").exists():
+                shutil.copytree(workdir / "logs", kept)
+                print(f"prod-check FAILED: the processes' logs are in {kept}")
+            raise
+
+
+def run(
+    database_url: str,
+    workdir: Path,
+    step: Callable[[str, Callable[[], object]], object],
+    steps: list[tuple[str, float]],
+) -> int:
+    env = service_env(database_url, workdir=workdir)
+    step("migrate, cache table, collectstatic", lambda: service_prepare(env))
+    step(
+        "reference and demo data",
+        lambda: [
+            manage(env, "import_local_authorities", str(DATA / "local_authorities.csv")),
+            manage(env, "import_secure_homes", str(DATA / "secure_homes.csv")),
+            manage(env, "load_demo_data"),
+            manage(env, "shell", "-c", PRICE_PLANT),
+        ],
+    )
+    password = (REPO / "var" / "demo-password").read_text().strip()
+    started = time.monotonic()
+    with service_running(database_url, workdir=workdir, prepare=False, env=env) as service:
+        print(f"  ok  gunicorn x4, 2 workers, scheduler ({time.monotonic() - started:.1f} s)")
+        static = next((workdir / "static").rglob("*.css"))
+        path = "/static/" + static.relative_to(workdir / "static").as_posix()
+        status, _, _ = step("static file through WhiteNoise", lambda: Visitor(service).get(path))  # type: ignore[misc]
+        check(status == 200, f"{path} answered {status}")
+        referrer = step(
+            "referrer signs in with two-factor",
+            lambda: sign_in(service, env, REFERRER, password),
         )
-        password = (REPO / "var" / "demo-password").read_text().strip()
-        started = time.monotonic()
-        with service_running(database_url, workdir=workdir, prepare=False, env=env) as service:
-            print(f"  ok  gunicorn x4, 2 workers, scheduler ({time.monotonic() - started:.1f} s)")
-            static = next((workdir / "static").rglob("*.css"))
-            path = "/static/" + static.relative_to(workdir / "static").as_posix()
-            status, _, _ = step(
-                "static file through WhiteNoise", lambda: Visitor(service).get(path)
-            )  # type: ignore[misc]
-            check(status == 200, f"{path} answered {status}")
-            referrer = step(
-                "referrer signs in with two-factor",
-                lambda: sign_in(service, env, REFERRER, password),
-            )
-            pk = step("referral submitted", lambda: referral_submit(referrer))  # type: ignore[arg-type]
-            coordinator = step(
-                "coordinator signs in", lambda: sign_in(service, env, COORDINATOR, password)
-            )
-            step("list provided", lambda: list_provide(coordinator, pk))  # type: ignore[arg-type]
-            status, _, page = coordinator.get(f"/matching/referrals/{pk}/list/")  # type: ignore[union-attr]
-            check(status == 200, "the coordinator cannot see the list", page)
-            manager = step(
-                "home manager signs in", lambda: sign_in(service, env, HOME_MANAGER, password)
-            )
-            status, _, page = step("the board", lambda: manager.get("/register/"))  # type: ignore[union-attr, misc]
-            check(status == 200, f"the board answered {status}", page)
-            step("API with a key", lambda: api_read(service, env, pk))  # type: ignore[arg-type]
-            status, _, page = Visitor(service).get("/healthz")
-            check(status == 200 and '"database": "ok"' in page, f"/healthz: {status} {page}")
-            time.sleep(1)  # the last request lines reach the log files
-            count = step(
-                "logs are JSON, without the child or the price", lambda: logs_check(service)
-            )
-        print(
-            f"prod-check passed: {count} requests logged, {sum(s for _, s in steps):.0f} s in steps"
+        pk = step("referral submitted", lambda: referral_submit(referrer))  # type: ignore[arg-type]
+        coordinator = step(
+            "coordinator signs in", lambda: sign_in(service, env, COORDINATOR, password)
         )
+        step("list provided", lambda: list_provide(coordinator, pk))  # type: ignore[arg-type]
+        status, _, page = coordinator.get(f"/matching/referrals/{pk}/list/")  # type: ignore[union-attr]
+        check(status == 200, "the coordinator cannot see the list", page)
+        manager = step(
+            "home manager signs in", lambda: sign_in(service, env, HOME_MANAGER, password)
+        )
+        status, _, page = step("the board", lambda: manager.get("/register/"))  # type: ignore[union-attr, misc]
+        check(status == 200, f"the board answered {status}", page)
+        step("API with a key", lambda: api_read(service, env, pk))  # type: ignore[arg-type]
+        status, _, page = Visitor(service).get("/healthz")
+        check(status == 200 and '"database": "ok"' in page, f"/healthz: {status} {page}")
+        time.sleep(1)  # the last request lines reach the log files
+        count = step("logs are JSON, without the child or the price", lambda: logs_check(service))
+    # After every process has stopped, so that the counts hold still.
+    step("backup restored into an empty database", lambda: backup_drill(env, workdir))
+    print(f"prod-check passed: {count} requests logged, {sum(s for _, s in steps):.0f} s in steps")
     return 0
 
 
@@ -318,4 +367,7 @@ for home in SecureHome.objects.all():
 """
 
 if __name__ == "__main__":
+    # `timeout` (the Makefile's bound) sends SIGTERM: unwind, so that every process
+    # started here is stopped by the with-blocks, instead of dying and leaving them running.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     sys.exit(main())

@@ -164,25 +164,16 @@ class Service:
                 PYTHON,
                 "-m",
                 "gunicorn",
+                "-c",
+                str(REPO / "config" / "gunicorn.py"),
                 "config.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(self.web_workers),
-                "--timeout",
-                "60",
+                # A short grace: fault tests stop and start the server many times.
                 "--graceful-timeout",
                 "5",
-                # No access log: the service writes its own JSON request log without
-                # query strings (a search box may carry a child's name).
-                "--error-logfile",
-                "-",
-                # Import the service once, before forking: a worker answers its first
-                # request at once, and a restart costs one import, not one per worker.
-                "--preload",
-                # Several services may run on one machine (tests in parallel): no
-                # shared control socket in the home directory.
-                "--no-control-socket",
             ],
         )
         self.wait_until_answering(timeout=wait)
