@@ -270,8 +270,9 @@ def backup_drill(env: dict[str, str], workdir: Path) -> None:
         "SWC_DOCUMENTS_ROOT": str(workdir / "drill-docs"),
     }
     print("      " + manage(drill_env, "restore", str(archive)).strip())
-    source = json.loads(manage(env, "shell", "-c", COUNTS))
-    restored = json.loads(manage(drill_env, "shell", "-c", COUNTS))
+    # The last line: `shell` may first say what it imported.
+    source = json.loads(manage(env, "shell", "-c", COUNTS).strip().splitlines()[-1])
+    restored = json.loads(manage(drill_env, "shell", "-c", COUNTS).strip().splitlines()[-1])
     check(source == restored, f"restored row counts differ: {source} != {restored}")
     refused = subprocess.run(  # noqa: S603 - manage.py with our own arguments
         [*MANAGE, "restore", str(archive)], env=drill_env, cwd=REPO, capture_output=True, text=True
