@@ -62,6 +62,7 @@ BAD = [
     ("SWC_RETENTON_MONTHS", "12", "SWC_RETENTON_MONTHS is not a setting of this service"),
     ("SWC_NOTIFICATION_LEASE_SECONDS", "0", "SWC_NOTIFICATION_LEASE_SECONDS must be a number of"),
     ("SWC_NOTIFICATION_RETRY_SECONDS", "1m", "SWC_NOTIFICATION_RETRY_SECONDS must be a number of"),
+    ("SWC_IDEMPOTENCY_STALE_SECONDS", "soon", "SWC_IDEMPOTENCY_STALE_SECONDS must be a number"),
     ("NOTIFY_TIMEOUT_SECONDS", "-1", "NOTIFY_TIMEOUT_SECONDS must be a number of seconds"),
     ("NOTIFY_BASE_URL", "notify.local:8080", "NOTIFY_BASE_URL must be a web address"),
 ]

@@ -115,6 +115,7 @@ OPTIONAL: dict[str, Callable[[str, str], str | None]] = {
     "SWC_NOTIFICATION_BACKEND": _one_of(NOTIFICATION_BACKENDS),
     "SWC_NOTIFICATION_LEASE_SECONDS": _seconds,
     "SWC_NOTIFICATION_RETRY_SECONDS": _seconds,
+    "SWC_IDEMPOTENCY_STALE_SECONDS": _seconds,
     "NOTIFY_TIMEOUT_SECONDS": _seconds,
     "NOTIFY_BASE_URL": _web_address,
     "SWC_DOCUMENT_SCANNER": _one_of(SCANNERS),
