@@ -158,7 +158,13 @@ class HomeResponse(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
-        indexes = [models.Index(fields=["referral", "home", "recorded_at"])]
+        indexes = [
+            models.Index(fields=["referral", "home", "recorded_at"]),
+            # The monthly return counts the month's declines; the KPIs the homes that
+            # answered by a date (one probe per home).
+            models.Index(fields=["kind", "recorded_at"], name="home_response_kind_at_idx"),
+            models.Index(fields=["home", "recorded_at"], name="home_response_home_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.home} for referral {self.referral_id}"
@@ -263,6 +269,11 @@ class Placement(TimestampedModel):
 
     class Meta:
         ordering = ["-admitted_on", "-id"]
+        # The monthly return counts the month's admissions and discharges.
+        indexes = [
+            models.Index(fields=["admitted_on"], name="placement_admitted_on_idx"),
+            models.Index(fields=["discharged_on"], name="placement_discharged_on_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(discharged_on__isnull=True)

@@ -181,6 +181,17 @@ class Referral(TimestampedModel):
         indexes = [
             models.Index(fields=["status", "completed_at"]),
             models.Index(fields=["local_authority", "la_child_identifier"]),
+            # The national figures count by period (docs/data.md): received in a month,
+            # closed in it, listed in it. Without these each figure reads every referral.
+            models.Index(fields=["submitted_at"], name="referral_submitted_at_idx"),
+            # With the time submitted: the children waiting in a month are those open or
+            # closed since it began, submitted before it ended (read from this index alone).
+            models.Index(fields=["closed_at", "submitted_at"], name="referral_closed_at_idx"),
+            models.Index(fields=["list_provided_at"], name="referral_listed_at_idx"),
+            # Authorities engaged by a date: one probe per authority, not a scan of history.
+            models.Index(
+                fields=["local_authority", "submitted_at"], name="referral_la_submitted_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,7 +256,11 @@ class ReferralEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["referral", "at"])]
+        indexes = [
+            models.Index(fields=["referral", "at"]),
+            # The two-hour KPI finds the referrals completed in a period by their history.
+            models.Index(fields=["kind", "to_status", "at"], name="referral_event_status_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ dashboard and in docs/data.md, so the words and the sums cannot drift apart.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
@@ -141,13 +142,44 @@ def list_outcome(
     until then it may still succeed, and a referral closed (withdrawn) or waiting for
     information before two hours leaves the denominator.
     """
-    total = sum(
-        (office_hours_between(a, b) if office_hours else b - a for a, b in running),
-        dt.timedelta(0),
-    )
+    if office_hours:
+        over = _office_time_exceeds(running, TWO_HOURS)
+    else:
+        over = sum((b - a for a, b in running), dt.timedelta(0)) > TWO_HOURS
     if listed:
-        return total <= TWO_HOURS
-    return False if total > TWO_HOURS else None
+        return not over
+    return False if over else None
+
+
+# Office time is counted a week at a time, so a clock left running for months is decided
+# by its first week rather than walked day by day to today.
+_OFFICE_CHUNK = dt.timedelta(days=7)
+
+
+def _office_time_exceeds(running: Sequence[Interval], limit: dt.timedelta) -> bool:
+    """Did the clock run more than ``limit`` of office time over these stretches?
+
+    Office time is part of the elapsed time, so stretches that last ``limit`` or less in
+    all cannot exceed it and the calendar is not consulted (most lists come quickly). Else
+    office time is added up a week at a time (it is additive) until it passes ``limit``.
+    """
+    if sum((_utc(b) - _utc(a) for a, b in running), dt.timedelta(0)) <= limit:
+        return False
+    total = dt.timedelta(0)
+    for a, b in running:
+        begin = a
+        while begin < b:
+            finish = min(b, begin + _OFFICE_CHUNK)
+            total += office_hours_between(begin, finish)
+            if total > limit:
+                return True
+            begin = finish
+    return False
+
+
+def _utc(instant: dt.datetime) -> dt.datetime:
+    # Real elapsed time: aware datetimes in the same zone subtract by wall clock.
+    return instant.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -170,7 +202,13 @@ def list_two_hour_counts(
     tallies = {
         key: [0, 0] for key in ("last_elapsed", "last_office", "first_elapsed", "first_office")
     }
+    # Compared in UTC: comparing instants in different zones asks each zone its offset.
+    start, end = _utc(start), _utc(end)
     for clock in clocks:
+        listed = clock.listed_at is not None
+        # From the first and from the last completion are the same stretches for a referral
+        # never asked for more information: each outcome is worked out once.
+        outcomes: dict[tuple[tuple[Interval, ...], bool], bool | None] = {}
         for which, began, running in (
             ("last", clock.last_completed_at, clock.from_last),
             ("first", clock.first_completed_at, clock.from_first),
@@ -178,7 +216,9 @@ def list_two_hour_counts(
             if began is None or not start <= began < end:
                 continue
             for kind, office in (("elapsed", False), ("office", True)):
-                outcome = list_outcome(running, clock.listed_at is not None, office_hours=office)
+                if (running, office) not in outcomes:
+                    outcomes[running, office] = list_outcome(running, listed, office_hours=office)
+                outcome = outcomes[running, office]
                 if outcome is None:
                     continue
                 tallies[f"{which}_{kind}"][0] += outcome
@@ -199,11 +239,30 @@ def status_on(history: Sequence[tuple[dt.datetime, str]], instant: dt.datetime) 
 def waiting_per_day(
     histories: Iterable[Sequence[tuple[dt.datetime, str]]], day_ends: Sequence[dt.datetime]
 ) -> list[int]:
-    """Children waiting at each of ``day_ends``: referrals whose status then was a waiting one."""
-    counts = [0] * len(day_ends)
+    """Children waiting at each of ``day_ends`` (in order): referrals whose status then, the
+    last arrival before the instant (``status_on``), was a waiting one.
+
+    Each arrival holds from just after its time until the next arrival's time, so it
+    covers a run of consecutive day ends, found by bisection: the cost grows with the
+    arrivals, not with arrivals times days.
+    """
+    # Compared in UTC: comparing instants in different zones asks each zone its offset.
+    day_ends = [_utc(instant) for instant in day_ends]
+    changes = [0] * (len(day_ends) + 1)
     for history in histories:
-        for k, instant in enumerate(day_ends):
-            counts[k] += status_on(history, instant) in WAITING_STATUSES
+        for i, (at, status) in enumerate(history):
+            if status not in WAITING_STATUSES:
+                continue
+            first = bisect.bisect_right(day_ends, at)
+            following = history[i + 1][0] if i + 1 < len(history) else None
+            last = len(day_ends) if following is None else bisect.bisect_right(day_ends, following)
+            if first < last:
+                changes[first] += 1
+                changes[last] -= 1
+    counts, running = [], 0
+    for change in changes[:-1]:
+        running += change
+        counts.append(running)
     return counts
 
 

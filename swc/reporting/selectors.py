@@ -12,6 +12,7 @@ to anyone outside the unit or exported (see ``tables_for``).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import math
@@ -19,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from swc.core.vocabulary import (
     ClosureDestination,
@@ -131,25 +132,31 @@ RECEIVED_TABLES = (
 def received_by_month(first: ReturnMonth, last: ReturnMonth) -> dict[str, dict[str, Any]]:
     """Referrals received in each month from ``first`` to ``last``, by every breakdown.
 
-    A fixed number of queries whatever the span: each breakdown is one count grouped by
-    month; the child's age at referral (date of birth against the day submitted) and the
-    needs (a JSON list) read the span's own rows, two columns each.
+    A fixed number of queries whatever the span: each breakdown is one grouped query with
+    a conditional count per month; the child's age at referral (date of birth against the
+    day submitted) and the needs (a JSON list) read the span's own rows, once.
     """
     months = months_span(first, last)
-    received = (
-        Referral.objects.filter(submitted_at__gte=first.start(), submitted_at__lt=last.end())
-        .order_by()
-        .annotate(m=TruncMonth("submitted_at", tzinfo=LONDON))
-    )
+    received = Referral.objects.filter(
+        submitted_at__gte=first.start(), submitted_at__lt=last.end()
+    ).order_by()
+    # Each month is a conditional count (the months' bounds are London midnights, compared
+    # with the stored instant), so no row is converted to a month by a function.
+    per_month = {
+        f"m{i}": Count("id", filter=Q(submitted_at__gte=m.start(), submitted_at__lt=m.end()))
+        for i, m in enumerate(months)
+    }
 
-    def month_of(value: Any) -> str:
-        local = value.astimezone(LONDON) if isinstance(value, dt.datetime) else value
-        return f"{local.year:04d}-{local.month:02d}"
+    def grouped_rows(*fields: str) -> Iterable[tuple[dict[str, Any], str, int]]:
+        for row in received.values(*fields).annotate(**per_month):
+            for i, m in enumerate(months):
+                if row[f"m{i}"]:
+                    yield row, str(m), row[f"m{i}"]
 
-    def grouped(field: str) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {str(m): {} for m in months}
-        for row in received.values("m", field).annotate(n=Count("id")):
-            out[month_of(row["m"])][row[field] or ""] = row["n"]
+    def grouped(field: str, *, blank: Any = "") -> dict[str, dict[Any, int]]:
+        out: dict[str, dict[Any, int]] = {str(m): {} for m in months}
+        for row, key, n in grouped_rows(field):
+            out[key][blank if row[field] in ("", None) else row[field]] = n
         return out
 
     by_region, by_sex, by_ethnicity, by_legal = (
@@ -157,25 +164,22 @@ def received_by_month(first: ReturnMonth, last: ReturnMonth) -> dict[str, dict[s
     )
     by_authority: dict[str, dict[str, int]] = {str(m): {} for m in months}
     regions_of: dict[str, str] = {}
-    for row in received.values("m", "local_authority__name", "local_authority__region").annotate(
-        n=Count("id")
-    ):
-        by_authority[month_of(row["m"])][row["local_authority__name"]] = row["n"]
+    for row, key, n in grouped_rows("local_authority__name", "local_authority__region"):
+        by_authority[key][row["local_authority__name"]] = n
         regions_of[row["local_authority__name"]] = row["local_authority__region"]
-    by_uasc: dict[str, dict[Any, int]] = {str(m): {} for m in months}
-    for uasc_row in received.values("m", "unaccompanied_asylum_seeking").annotate(n=Count("id")):
-        by_uasc[month_of(uasc_row["m"])][uasc_row["unaccompanied_asylum_seeking"]] = uasc_row["n"]
+    by_uasc = grouped("unaccompanied_asylum_seeking", blank=None)
     ages: dict[str, dict[str, int]] = {str(m): dict.fromkeys(AGE_BANDS, 0) for m in months}
-    for submitted_at, dob in received.values_list("submitted_at", "date_of_birth"):
+    needs: dict[str, dict[str, int]] = {str(m): {} for m in months}
+    for submitted_at, dob, codes in received.values_list("submitted_at", "date_of_birth", "needs"):
         assert submitted_at is not None  # filtered on it
-        bands = ages[month_of(submitted_at)]
+        local = submitted_at.astimezone(LONDON).date()
+        key = f"{local.year:04d}-{local.month:02d}"
+        bands = ages[key]
         if dob is None:
             bands[NOT_RECORDED] = bands.get(NOT_RECORDED, 0) + 1
         else:
-            bands[_age_band(age_on(dob, submitted_at.astimezone(LONDON).date()))] += 1
-    needs: dict[str, dict[str, int]] = {str(m): {} for m in months}
-    for submitted_at, codes in received.values_list("submitted_at", "needs"):
-        counted = needs[month_of(submitted_at)]
+            bands[_age_band(age_on(dob, local))] += 1
+        counted = needs[key]
         for code in set(codes or []):
             counted[code] = counted.get(code, 0) + 1
 
@@ -213,6 +217,9 @@ def received_by_month(first: ReturnMonth, last: ReturnMonth) -> dict[str, dict[s
     return out
 
 
+RE_REFERRAL_WITHIN = dt.timedelta(days=365)
+
+
 def children_figures(month: ReturnMonth) -> dict[str, int]:
     """Distinct children referred in the month, and re-referrals within 12 months.
 
@@ -220,29 +227,43 @@ def children_figures(month: ReturnMonth) -> dict[str, int]:
     child of its own). A re-referral is a referral whose child had another referral
     submitted in the 365 days before it.
     """
-    received = Referral.objects.filter(
-        submitted_at__gte=month.start(), submitted_at__lt=month.end()
-    ).order_by()
-    earlier = Referral.objects.filter(
-        local_authority_id=OuterRef("local_authority_id"),
-        la_child_identifier=OuterRef("la_child_identifier"),
-        submitted_at__lt=OuterRef("submitted_at"),
-        submitted_at__gte=OuterRef("submitted_at") - dt.timedelta(days=365),
-    ).exclude(la_child_identifier="")
+    start, end = month.start(), month.end()
+    received = Referral.objects.filter(submitted_at__gte=start, submitted_at__lt=end).order_by()
     counts = received.aggregate(
-        referrals=Count("id"),
-        identified=Count("id", filter=~Q(la_child_identifier="")),
-        re_referred=Count("id", filter=Q(Exists(earlier))),
+        referrals=Count("id"), identified=Count("id", filter=~Q(la_child_identifier=""))
     )
-    children = (
-        received.exclude(la_child_identifier="")
-        .values("local_authority_id", "la_child_identifier")
-        .distinct()
-        .count()
+    # The referrals of the month's identified children from 365 days before it began: the
+    # comparisons between them are made here, so the database does no date arithmetic per
+    # row (on SQLite that is a Python function).
+    identified = received.exclude(la_child_identifier="")
+    rows = (
+        Referral.objects.filter(
+            Exists(
+                identified.filter(
+                    local_authority_id=OuterRef("local_authority_id"),
+                    la_child_identifier=OuterRef("la_child_identifier"),
+                )
+            ),
+            submitted_at__gte=start - RE_REFERRAL_WITHIN,
+            submitted_at__lt=end,
+        )
+        .exclude(la_child_identifier="")
+        .values_list("local_authority_id", "la_child_identifier", "submitted_at")
     )
+    referred: dict[tuple[int, str], list[dt.datetime]] = {}
+    for authority_id, identifier, submitted_at in rows:
+        assert submitted_at is not None  # filtered on it
+        referred.setdefault((authority_id, identifier), []).append(submitted_at)
+    re_referred = 0
+    for times in referred.values():
+        times.sort()
+        for submitted_at in times:
+            if start <= submitted_at < end:
+                before = bisect.bisect_left(times, submitted_at)
+                re_referred += before > bisect.bisect_left(times, submitted_at - RE_REFERRAL_WITHIN)
     return {
-        "distinct_children": children + counts["referrals"] - counts["identified"],
-        "re_referrals_12_months": counts["re_referred"],
+        "distinct_children": len(referred) + counts["referrals"] - counts["identified"],
+        "re_referrals_12_months": re_referred,
     }
 
 
@@ -261,18 +282,21 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
     received = received_by_month(month, month)[str(month)]
     authority_regions = received.pop("authority_regions")
     counts: dict[str, dict[str, int]] = dict(received)
-    by_status = _by(closed, "status")
+    # The outcomes, the reasons for withdrawal and the destinations: one grouped count.
+    by_status: dict[str, int] = {}
+    reasons: dict[str, dict[str, int]] = {Status.WITHDRAWN: {}, Status.CLOSED_NOT_PLACED: {}}
+    for row in closed.order_by().values("status", "outcome_reason").annotate(n=Count("id")):
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        if row["status"] in reasons:
+            reasons[row["status"]][row["outcome_reason"] or ""] = row["n"]
     counts["outcomes"] = {
         "Placed": by_status.get(Status.PLACED, 0),
         "Withdrawn": by_status.get(Status.WITHDRAWN, 0),
         "Closed without placement": by_status.get(Status.CLOSED_NOT_PLACED, 0),
     }
-    counts["withdrawal_reasons"] = _labelled(
-        _by(closed.filter(status=Status.WITHDRAWN), "outcome_reason"), WithdrawalReason.choices
-    )
+    counts["withdrawal_reasons"] = _labelled(reasons[Status.WITHDRAWN], WithdrawalReason.choices)
     counts["closure_destinations"] = _labelled(
-        _by(closed.filter(status=Status.CLOSED_NOT_PLACED), "outcome_reason"),
-        ClosureDestination.choices,
+        reasons[Status.CLOSED_NOT_PLACED], ClosureDestination.choices
     )
     from swc.matching.models import DeclineReason, HomeResponse, Placement, ResponseKind
 
@@ -280,13 +304,16 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
         kind=ResponseKind.DECLINE, counted=True, recorded_at__gte=start, recorded_at__lt=end
     )
     counts["declines_by_reason"] = _labelled(_by(declines, "decline_reason"), DeclineReason.choices)
-    flow = Placement.objects.order_by().aggregate(
-        admitted=Count(
-            "id", filter=Q(admitted_on__gte=month.first_day, admitted_on__lte=month.last_day)
-        ),
-        discharged=Count(
-            "id", filter=Q(discharged_on__gte=month.first_day, discharged_on__lte=month.last_day)
-        ),
+    admitted_in_month = Q(admitted_on__gte=month.first_day, admitted_on__lte=month.last_day)
+    discharged_in_month = Q(discharged_on__gte=month.first_day, discharged_on__lte=month.last_day)
+    # Bounded by the month (each side by its index), then counted both ways at once.
+    flow = (
+        Placement.objects.filter(admitted_in_month | discharged_in_month)
+        .order_by()
+        .aggregate(
+            admitted=Count("id", filter=admitted_in_month),
+            discharged=Count("id", filter=discharged_in_month),
+        )
     )
     counts["placements_flow"] = {"Admissions": flow["admitted"], "Discharges": flow["discharged"]}
 
@@ -320,6 +347,8 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
     measures["distance_miles"] = _summary([distance_miles(*row) for row in admitted])
 
     two_hours = list_within_two_hours(start, end)
+    # Every home's register each day: read once for the waiting and the occupancy figures.
+    occupancy = occupancy_daily(month)
     return {
         "month": str(month),
         "due_on": return_due_date(month).isoformat(),
@@ -328,19 +357,24 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
         "children": children_figures(month),
         "list_two_hours": {k: list(v) for k, v in dataclasses.asdict(two_hours).items()},
         "measures": measures,
-        "waiting": waiting_figures(month),
-        "occupancy": occupancy_figures(month),
+        "waiting": waiting_figures(month, occupancy=occupancy),
+        "occupancy": occupancy_figures(month, occupancy=occupancy),
     }
 
 
-def _status_histories(referrals: QuerySet[Referral], until: dt.datetime) -> list[list[Any]]:
-    """Each referral's status arrivals ``(at, to_status)`` up to ``until``, in order (one query)."""
+def _status_histories(*referrals: QuerySet[Referral], until: dt.datetime) -> list[list[Any]]:
+    """Each referral's status arrivals ``(at, to_status)`` up to ``until``, in order (one query).
+
+    The referrals are those of any of the querysets (each kept apart, so that each is
+    found by its own index).
+    """
     from swc.referrals.models import ReferralEvent, ReferralEventKind
 
+    among = Q()
+    for queryset in referrals:
+        among |= Q(referral__in=queryset.values("pk"))
     rows = (
-        ReferralEvent.objects.filter(
-            kind=ReferralEventKind.STATUS, at__lt=until, referral__in=referrals.values("pk")
-        )
+        ReferralEvent.objects.filter(among, kind=ReferralEventKind.STATUS, at__lt=until)
         .order_by("referral_id", "at", "id")
         .values_list("referral_id", "at", "to_status")
     )
@@ -350,23 +384,33 @@ def _status_histories(referrals: QuerySet[Referral], until: dt.datetime) -> list
     return list(histories.values())
 
 
-def waiting_figures(month: ReturnMonth) -> dict[str, Any]:
+def waiting_figures(
+    month: ReturnMonth, *, occupancy: dict[dt.date, tuple[int, int, int]] | None = None
+) -> dict[str, Any]:
     """Children waiting for a bed at the end of each day, from the referrals' status history.
 
     A child is waiting while the referral is submitted and not yet with an
     accepted offer, placed or closed. The status history, not the stamps, decides:
     an accepted offer that falls through puts the child back to waiting, although
     the referral keeps the time the offer was accepted. One query reads the status
-    arrivals of the referrals that could be waiting in the month.
+    arrivals of the referrals that could be waiting in the month: submitted before its end
+    and not closed before its start (the month's closures, by their index, and the open
+    referrals), not the whole of history. ``occupancy`` is ``occupancy_daily(month)`` if
+    the caller has it already.
     """
     start, end = month.start(), month.end()
-    candidates = Referral.objects.filter(submitted_at__lt=end).exclude(closed_at__lt=start)
+    submitted = Referral.objects.filter(submitted_at__lt=end)
+    still_open, closed_since = (
+        submitted.filter(closed_at__isnull=True),
+        submitted.filter(closed_at__gte=start),
+    )
     day_ends = [
         dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
         for day in month.days()
     ]
-    values = kpi.waiting_per_day(_status_histories(candidates, end), day_ends)
-    occupancy = occupancy_daily(month)
+    values = kpi.waiting_per_day(_status_histories(still_open, closed_since, until=end), day_ends)
+    if occupancy is None:
+        occupancy = occupancy_daily(month)
     # Only days on which some home had declared its register count.
     no_free = sum(1 for counts in occupancy.values() if counts[2] == 0)
     return {
@@ -400,27 +444,37 @@ def occupancy_daily(
 
 
 def _homes_declared(month: ReturnMonth, *, england_only: bool) -> tuple[int, int]:
-    """(homes with a register declaration in force during the month, all homes)."""
+    """(homes with a register declaration in force during the month, all homes), one query.
+
+    Each home is one probe of its declarations' index, not a read of every register
+    since the service began.
+    """
     from swc.homes.models import Nation, RegisterDeclaration, SecureHome
 
     homes = SecureHome.objects.all()
     if england_only:
         homes = homes.exclude(nation=Nation.WALES)
-    declared = (
-        RegisterDeclaration.objects.filter(home__in=homes, declared_on__lte=month.last_day)
-        .values("home_id")
-        .distinct()
-        .count()
+    declared = RegisterDeclaration.objects.filter(
+        home=OuterRef("pk"), declared_on__lte=month.last_day
     )
-    return declared, homes.count()
+    counts = homes.order_by().aggregate(
+        declared=Count("id", filter=Q(Exists(declared))), homes=Count("id")
+    )
+    return counts["declared"], counts["homes"]
 
 
-def occupancy_figures(month: ReturnMonth) -> dict[str, Any]:
+def occupancy_figures(
+    month: ReturnMonth, *, occupancy: dict[dt.date, tuple[int, int, int]] | None = None
+) -> dict[str, Any]:
     """Welfare beds occupied and staffed per day, and occupancy, for the homes that declared
-    their register: in England and Wales, and in England alone (DfE's denominators)."""
+    their register: in England and Wales, and in England alone (DfE's denominators).
+    ``occupancy`` is ``occupancy_daily(month)`` if the caller has it already."""
     out: dict[str, Any] = {}
     for prefix, england_only in (("", False), ("england_", True)):
-        daily = occupancy_daily(month, england_only=england_only)
+        if england_only or occupancy is None:
+            daily = occupancy_daily(month, england_only=england_only)
+        else:
+            daily = occupancy
         days = len(daily) or 1
         occupied = sum(v[0] for v in daily.values())
         staffed = sum(v[1] for v in daily.values())
@@ -519,7 +573,7 @@ def list_within_two_hours(start: dt.datetime, end: dt.datetime) -> kpi.TwoHourCo
     started = ReferralEvent.objects.filter(
         kind=ReferralEventKind.STATUS, to_status=Status.COMPLETE, at__gte=start, at__lt=end
     ).values("referral_id")
-    histories = _status_histories(Referral.objects.filter(pk__in=started), as_of)
+    histories = _status_histories(Referral.objects.filter(pk__in=started), until=as_of)
     return kpi.list_two_hour_counts(
         (kpi.list_clock(history, as_of) for history in histories), start, end
     )
@@ -557,16 +611,18 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     referrals = Referral.objects.filter(submitted_at__gte=start, submitted_at__lt=end).count()
     authorities = LocalAuthority.objects.count()
     homes = SecureHome.objects.count()
-    engaged_las = (
-        Referral.objects.filter(submitted_at__lt=end).values("local_authority").distinct().count()
-    )
+    # One probe per authority (and per home below) of a (who, when) index, not a read of
+    # every referral or answer since the service began.
+    engaged_las = LocalAuthority.objects.filter(
+        Exists(Referral.objects.filter(local_authority=OuterRef("pk"), submitted_at__lt=end))
+    ).count()
     signed = TermsAcceptance.objects.filter(accepted_at__lt=end).order_by()
     signed_las = signed.filter(kind=TermsKind.LA_TERMS).count()
     signed_homes = signed.filter(kind=TermsKind.HOME_MOU).count()
     # Engaged: signed up OR answered a referral; a home that did both counts once.
     engaged_homes = SecureHome.objects.filter(
         Q(organisation_id__in=signed.filter(kind=TermsKind.HOME_MOU).values("organisation_id"))
-        | Q(pk__in=HomeResponse.objects.filter(recorded_at__lt=end).values("home_id"))
+        | Q(Exists(HomeResponse.objects.filter(home=OuterRef("pk"), recorded_at__lt=end)))
     ).count()
     survey = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end).aggregate(
         n=Count("id"), satisfied=Count("id", filter=Q(overall__in=kpi.SATISFIED_ANSWERS))

@@ -211,3 +211,93 @@ def test_homes_engaged_are_the_union_of_signed_up_and_answering() -> None:
     )
     # Signed up: 2; answered: 2; either: 3 of 4 (the larger of the two would say 2).
     assert engaged.value.endswith("3 of 4 homes")
+
+
+def test_office_hours_over_christmas_and_a_clock_left_running() -> None:
+    # Thursday 24 December 2026 16:30 to Tuesday 29 December 10:00: half an hour on
+    # Thursday, Christmas Day (Friday), the weekend and Boxing Day's substitute (Monday 28th)
+    # shut, an hour on Tuesday: 1.5 office hours (within), though 4 days 17.5 hours elapsed.
+    christmas = ((at(2026, 12, 24, 16, 30), at(2026, 12, 29, 10)),)
+    assert list_outcome(christmas, True, office_hours=True) is True
+    assert list_outcome(christmas, False, office_hours=True) is None
+    assert list_outcome(christmas, True) is False
+    # A clock left running for a year without a list is a miss on both clocks.
+    year = ((at(2026, 1, 5, 10), at(2027, 1, 5, 10)),)
+    assert list_outcome(year, False, office_hours=True) is False
+    assert list_outcome(year, False) is False
+    # Two stretches of an hour in office hours each: exactly two hours is within.
+    two = ((at(2026, 10, 6, 10), at(2026, 10, 6, 11)), (at(2026, 10, 7, 9), at(2026, 10, 7, 10)))
+    assert list_outcome(two, True, office_hours=True) is True
+    # Friday 18:30 to Monday 10:31: half an hour on Friday and 1 h 31 on Monday, one minute
+    # over; the whole weekend between them counts for nothing.
+    weekend = ((at(2026, 10, 9, 18, 30), at(2026, 10, 12, 10, 31)),)
+    assert list_outcome(weekend, True, office_hours=True) is False
+
+
+# Instants from January 2026 to February 2027 (both clock changes, Christmas, Easter).
+_instants = st.integers(min_value=0, max_value=400 * 24 * 4).map(
+    lambda quarter_hours: (
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=15 * quarter_hours)
+    )
+)
+_lengths = st.one_of(
+    st.integers(min_value=0, max_value=16).map(lambda q: dt.timedelta(minutes=15 * q)),
+    st.integers(min_value=0, max_value=60 * 24).map(lambda m: dt.timedelta(minutes=m)),
+    st.integers(min_value=0, max_value=40).map(lambda d: dt.timedelta(days=d, hours=1)),
+)
+
+
+@given(st.lists(st.tuples(_instants, _lengths), max_size=4), st.booleans())
+def test_office_hours_outcome_is_the_calendar_sum_compared_with_two_hours(
+    stretches: list[tuple[dt.datetime, dt.timedelta]], listed: bool
+) -> None:
+    # The definition, stretch by stretch through the one calendar; the KPI decides it
+    # without walking long stretches day by day, and must agree.
+    from swc.core.calendar import office_hours_between
+
+    running = tuple(sorted((start, start + length) for start, length in stretches))
+    total = sum((office_hours_between(a, b) for a, b in running), dt.timedelta(0))
+    over = total > dt.timedelta(hours=2)
+    expected = (not over) if listed else (False if over else None)
+    assert list_outcome(running, listed, office_hours=True) is expected
+
+
+_STATUSES = (
+    "submitted",
+    "complete",
+    "information_requested",
+    "shortlisted",
+    "with_homes",
+    "offer_accepted",
+    "placed",
+    "withdrawn",
+    "closed_not_placed",
+)
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(min_value=0, max_value=24 * 12), st.sampled_from(_STATUSES)),
+            max_size=6,
+        ),
+        max_size=5,
+    ),
+    st.lists(st.integers(min_value=0, max_value=24 * 12), min_size=1, max_size=12, unique=True),
+)
+def test_waiting_per_day_is_the_status_at_each_day_end(
+    histories: list[list[tuple[int, str]]], ends: list[int]
+) -> None:
+    # The definition: at each instant, the status of each referral's last arrival before it
+    # (arrivals and instants on a grid of hours, so ties between them are common).
+    from swc.reporting.kpi import WAITING_STATUSES, status_on
+
+    hour = dt.timedelta(hours=1)
+    base = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    arrivals = [sorted((base + h * hour, status) for h, status in history) for history in histories]
+    instants = [base + h * hour for h in sorted(ends)]
+    expected = [
+        sum(status_on(history, instant) in WAITING_STATUSES for history in arrivals)
+        for instant in instants
+    ]
+    assert waiting_per_day(arrivals, instants) == expected
