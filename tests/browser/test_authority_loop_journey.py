@@ -57,7 +57,7 @@ def _home(name: str, latitude: float, price: str) -> Any:
 def _answer(session: BrowserSession, reference: str, kind: str, **fields: str) -> None:
     page = session.page
     session.open("/referrals/")
-    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name=reference, exact=True).click()
     page.get_by_role("link", name="Answer this referral").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Answer this referral")
     session.assert_accessible()

@@ -58,11 +58,15 @@ def test_a_search_that_finds_nothing_says_so(client_for) -> None:
 def test_audit_search_rejects_bad_dates_with_specific_messages(client_for) -> None:
     client = client_for(user_with_role(Role.UNIT_MANAGER))
     body = client.get("/audit/", {"date_from": "yesterday"}).content.decode()
-    assert "Enter the from date as year-month-day" in body
+    assert "From date must be a real date" in body
     body = client.get(
-        "/audit/", {"date_from": "2026-11-10", "date_to": "2026-11-01"}
+        "/audit/",
+        {"date_from_day": "10", "date_from_month": "11", "date_from_year": "2026"}
+        | {"date_to_day": "1", "date_to_month": "11", "date_to_year": "2026"},
     ).content.decode()
-    assert "The to date must be the same as or after the from date" in body
+    assert "To date must be the same as or after from date" in body
+    body = client.get("/audit/", {"date_to_day": "1", "date_to_year": "2026"}).content.decode()
+    assert "To date must include a month" in body
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.UNIT_MANAGER])

@@ -239,7 +239,14 @@ def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_q
         "office hours"
     ) in html
     bad = client.get(reverse("reporting:kpis"), {"start": "2026-10-31", "end": "2026-10-01"})
-    assert "The end of the period must be on or after its start" in bad.content.decode()
+    assert "End date must be the same as or after start date" in bad.content.decode()
+    # The GOV.UK date input: day, month and year boxes, kept in the address (bookmarkable).
+    typed = client.get(
+        reverse("reporting:kpis"),
+        {"start_day": "1", "start_month": "10", "start_year": "2026", "end_day": "31"},
+    ).content.decode()
+    assert "End date must include a month and year" in typed
+    assert 'name="start_month" type="text" inputmode="numeric" value="10"' in typed
     with django_assert_max_num_queries(20):
         trend = client.get(
             reverse("reporting:trend"), {"start": "2026-07", "end": "2026-10", "by": "region"}
@@ -247,6 +254,12 @@ def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_q
     html = trend.content.decode()
     assert "<svg" in html and 'id="table-trend"' in html
     assert "South East" in html
+    months = client.get(
+        reverse("reporting:trend"),
+        {"start_month": "10", "start_year": "2026", "end_month": "7", "end_year": "2026"},
+    ).content.decode()
+    assert "Last month must be the same as or after first month" in months
+    assert 'name="end_year"' in months and 'name="end_day"' not in months
 
 
 def test_terms_acceptance_signs_an_authority_up_once(client_for) -> None:

@@ -16,7 +16,7 @@ from swc.audit.selectors import (
 )
 from swc.organisations.access import requires
 
-from ..forms import GovukFormMixin
+from ..forms import GovukDateField, GovukFormMixin, date_order_check
 
 
 class AuditSearchForm(GovukFormMixin, forms.Form):
@@ -31,16 +31,8 @@ class AuditSearchForm(GovukFormMixin, forms.Form):
         max_length=64,
         help_text="For a referral, its number without the R (R000123 is 123)",
     )
-    date_from = forms.DateField(
-        label="From (YYYY-MM-DD)",
-        required=False,
-        error_messages={"invalid": "Enter the from date as year-month-day, like 2026-11-01"},
-    )
-    date_to = forms.DateField(
-        label="To (YYYY-MM-DD)",
-        required=False,
-        error_messages={"invalid": "Enter the to date as year-month-day, like 2026-11-30"},
-    )
+    date_from = GovukDateField(label="From date", what="the from date")
+    date_to = GovukDateField(label="To date", what="the to date")
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -60,9 +52,9 @@ class AuditSearchForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The to date must be the same as or after the from date")
+        date_order_check(
+            self, "date_from", "date_to", "To date must be the same as or after from date"
+        )
         return cleaned
 
 

@@ -10,18 +10,11 @@ from django import forms
 from swc.core import clock
 from swc.homes.models import SecureHome, Vacancy
 from swc.matching.models import DeclineReason, DischargeDestination, DischargeReason, ResponseKind
-from swc.web.forms import GovukFormMixin
-
-DATE_FORMATS = ["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
-DATE_HINT = "For example, 27 3 2026"
+from swc.web.forms import GovukDateField, GovukFormMixin
 
 
-class DayField(forms.DateField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("help_text", DATE_HINT)
-        kwargs.setdefault("widget", forms.DateInput(format="%-d %-m %Y"))
-        super().__init__(**kwargs)
+class DayField(GovukDateField):
+    """A day typed in the GOV.UK date input; ``what`` ends "Enter …" (the label's words)."""
 
 
 class SendForm(GovukFormMixin, forms.Form):
@@ -226,13 +219,7 @@ class _MomentForm(GovukFormMixin, forms.Form):
 
 class AdmitForm(_MomentForm):
     day_field, time_field = "admitted_on", "admitted_time"
-    admitted_on = DayField(
-        label="Date the child arrived",
-        error_messages={
-            "required": "Enter the date the child arrived",
-            "invalid": "Enter the date the child arrived as day, month and year, like 27 3 2026",
-        },
-    )
+    admitted_on = DayField(label="Date the child arrived", required=True)
     admitted_time = TimeOfDayField(
         label="Time the child arrived",
         error_messages={"required": "Enter the time the child arrived"},
@@ -241,13 +228,7 @@ class AdmitForm(_MomentForm):
 
 class DischargeForm(_MomentForm):
     day_field, time_field = "discharged_on", "discharged_time"
-    discharged_on = DayField(
-        label="Date the child left",
-        error_messages={
-            "required": "Enter the date the child left",
-            "invalid": "Enter the date the child left as day, month and year, like 27 3 2026",
-        },
-    )
+    discharged_on = DayField(label="Date the child left", required=True)
     discharged_time = TimeOfDayField(
         label="Time the child left", error_messages={"required": "Enter the time the child left"}
     )

@@ -11,9 +11,8 @@ from swc.core.calendar import LONDON
 from swc.notifications.messages import MESSAGES
 from swc.notifications.models import Channel, NotificationStatus
 from swc.notifications.selectors import unit_officers
-from swc.web.forms import GovukFormMixin
+from swc.web.forms import GovukDateField, GovukFormMixin
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
 
 
@@ -45,15 +44,7 @@ class OnCallPeriodForm(GovukFormMixin, forms.Form):
         empty_label="Choose an officer",
         error_messages={"required": "Choose the officer who will be on call"},
     )
-    starts_on = forms.DateField(
-        label="Start date",
-        help_text="For example, 27/11/2026",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the start date",
-            "invalid": "Enter the start date as a real date, like 27/11/2026",
-        },
-    )
+    starts_on = GovukDateField(label="Start date", what="the start date", required=True)
     starts_at_time = forms.TimeField(
         label="Start time",
         help_text="24-hour clock, London time, for example 17:00",
@@ -63,15 +54,7 @@ class OnCallPeriodForm(GovukFormMixin, forms.Form):
             "invalid": "Enter the start time like 17:00",
         },
     )
-    ends_on = forms.DateField(
-        label="End date",
-        help_text="For example, 30/11/2026",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the end date",
-            "invalid": "Enter the end date as a real date, like 30/11/2026",
-        },
-    )
+    ends_on = GovukDateField(label="End date", what="the end date", required=True)
     ends_at_time = forms.TimeField(
         label="End time",
         help_text="24-hour clock, London time, for example 09:00",

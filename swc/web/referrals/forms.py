@@ -24,8 +24,7 @@ from swc.core.vocabulary import (
 from swc.organisations.models import Region
 from swc.referrals.completeness import age_problem, legal_problems
 
-from ..forms import GovukFormMixin
-from .dates import GovukDateField, GovukDateTimeField
+from ..forms import GovukDateField, GovukDateTimeField, GovukFormMixin
 
 BLANK = [("", "Select")]
 

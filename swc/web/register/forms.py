@@ -13,10 +13,7 @@ from swc.homes.register import RegisterCounts, register_problems
 from swc.homes.selectors import BOARD_SORTS, BoardFilters
 from swc.organisations.models import LocalAuthority
 
-from ..forms import GovukFormMixin
-
-DATE_FORMATS = ["%d %m %Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y"]
-DATE_HINT = "For example, 27 3 2026"
+from ..forms import GovukDateField, GovukFormMixin
 
 
 def _places(label: str, hint: str = "") -> forms.IntegerField:
@@ -35,18 +32,8 @@ def _places(label: str, hint: str = "") -> forms.IntegerField:
     )
 
 
-def _date(label: str, *, required: bool, what: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=DATE_HINT,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": f"Enter the date {what}",
-            "invalid": f"The date {what} must be a real date, like 27 3 2026",
-        },
-        widget=forms.DateInput(format="%d %m %Y", attrs={"class": "govuk-input--width-10"}),
-    )
+def _date(label: str, *, required: bool, what: str) -> GovukDateField:
+    return GovukDateField(label=label, required=required, what=f"the date {what}")
 
 
 class RegisterForm(GovukFormMixin, forms.Form):
@@ -224,8 +211,8 @@ class BoardFilterForm(GovukFormMixin, forms.Form):
         )
 
 
-class DayForm(forms.Form):
-    day = forms.DateField(required=False, input_formats=DATE_FORMATS)
+class DayForm(GovukFormMixin, forms.Form):
+    day = GovukDateField(label="Show another day", what="the day")
 
     def day_or(self, default: dt.date) -> dt.date:
         if self.is_valid() and self.cleaned_data.get("day"):

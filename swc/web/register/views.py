@@ -192,13 +192,17 @@ def _int_or_none(text: str | None) -> int | None:
 @requires("register.confirmations.view")
 def declarations(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    day = DayForm(request.GET or None).day_or(today)
+    form = DayForm(request.GET or None)
+    day = form.day_or(today)
+    if not form.is_bound:
+        form = DayForm(initial={"day": day})
     unconfirmed = selectors.register_confirmations_for(request.user, day)
     return render(
         request,
         "register/declarations.html",
         {
             "day": day,
+            "form": form,
             "is_today": day == today,
             "working_day": working_day_is(day),
             "unconfirmed": unconfirmed,

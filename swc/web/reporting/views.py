@@ -38,7 +38,7 @@ from swc.reporting.kpi import SATISFACTION_CHOICES, kpi_period_default, kpi_peri
 from swc.reporting.models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance
 from swc.reporting.returns import LONDON, ReturnMonth, months_span, return_due_date
 from swc.reporting.suppression import SYMBOLS
-from swc.web.forms import GovukFormMixin
+from swc.web.forms import GovukDateField, GovukFormMixin, GovukMonthField, date_order_check
 
 
 def _month_or_404(text: str) -> ReturnMonth:
@@ -54,13 +54,11 @@ def _last_complete_month() -> ReturnMonth:
 
 
 class MonthForm(GovukFormMixin, forms.Form):
-    month = forms.CharField(label="Month", max_length=7, help_text="For example, 2026-10")
+    month = GovukMonthField(label="Month", what="the month", required=True)
 
     def clean_month(self) -> ReturnMonth:
-        try:
-            return ReturnMonth.parse(self.cleaned_data["month"])
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+        first_day: dt.date = self.cleaned_data["month"]
+        return ReturnMonth(first_day.year, first_day.month)
 
 
 @requires("report.view_aggregates")
@@ -215,12 +213,13 @@ def return_download(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
 
 
 class PeriodForm(GovukFormMixin, forms.Form):
-    start = forms.DateField(label="From", input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
-    end = forms.DateField(label="To", input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD")
+    start = GovukDateField(label="Start date", what="the start date", required=True)
+    end = GovukDateField(label="End date", what="the end date", required=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("start") and data.get("end"):
+        date_order_check(self, "start", "end", "End date must be the same as or after start date")
+        if data.get("start") and data.get("end") and not self.errors:
             problem = kpi_period_problem(data["start"], data["end"])
             if problem:
                 self.add_error(problem[0], problem[1])
@@ -234,7 +233,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not request.GET:
-        form = PeriodForm(initial={"start": start.isoformat(), "end": end.isoformat()})
+        form = PeriodForm(initial={"start": start, "end": end})
     indicators = selectors.kpi_dashboard_for(request.user, start, end) if not form.errors else []
     charts = _kpi_charts(selectors.kpi_months_for(request.user, _last_complete_month()))
     sign_up_lists = selectors.sign_ups_for(request.user)
@@ -317,17 +316,15 @@ def sign_up_remind(request: HttpRequest) -> HttpResponse:
 
 
 class TrendForm(GovukFormMixin, forms.Form):
-    start = forms.CharField(label="First month", max_length=7, help_text="YYYY-MM")
-    end = forms.CharField(label="Last month", max_length=7, help_text="YYYY-MM")
+    start = GovukMonthField(label="First month", what="the first month", required=True)
+    end = GovukMonthField(label="Last month", what="the last month", required=True)
     by = forms.ChoiceField(
         label="By", choices=[("region", "Region"), ("authority", "Authority")], initial="region"
     )
 
     def _month(self, name: str) -> ReturnMonth:
-        try:
-            return ReturnMonth.parse(self.cleaned_data[name])
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+        first_day: dt.date = self.cleaned_data[name]
+        return ReturnMonth(first_day.year, first_day.month)
 
     def clean_start(self) -> ReturnMonth:
         return self._month("start")
@@ -340,7 +337,7 @@ class TrendForm(GovukFormMixin, forms.Form):
         first, last = data.get("start"), data.get("end")
         if first and last:
             if last < first:
-                self.add_error("end", "The last month must be on or after the first")
+                self.add_error("end", "Last month must be the same as or after first month")
             elif len(months_span(first, last)) > 120:
                 self.add_error("end", "Choose a span of at most ten years (120 months)")
         return data
@@ -359,7 +356,7 @@ def trend(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["by"],
         )
     elif not request.GET:
-        form = TrendForm(initial={"start": str(first), "end": str(last), "by": by})
+        form = TrendForm(initial={"start": first.first_day, "end": last.first_day, "by": by})
     table = None if form.errors else selectors.trend_for(request.user, first, last, by)
     labels = list(table.column_labels) if table else []
     rows = (

@@ -150,7 +150,7 @@ def test_each_answer_reveals_only_its_own_fields(client_for, coordinator, la) ->
     page = client_for(manager_of(home)).get(f"/matching/referrals/{referral.pk}/respond/")
     html = page.content.decode()
     blocks = {
-        "accept": ('name="vacancy"', 'name="available_from"', 'name="conditions"'),
+        "accept": ('name="vacancy"', 'name="available_from_day"', 'name="conditions"'),
         "information": ('name="question"',),
         "decline": ('name="decline_reason"', 'name="decline_detail"'),
     }

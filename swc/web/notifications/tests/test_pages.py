@@ -120,7 +120,8 @@ def test_the_unit_manager_keeps_the_rota(client_for, manager, coordinator):
     ("overrides", "message"),
     [
         ({"ends_on": "26/11/2026"}, "The end must be after the start."),
-        ({"starts_on": "31/02/2026"}, "Enter the start date as a real date, like 27/11/2026"),
+        ({"starts_on": "31/02/2026"}, "Start date must be a real date"),
+        ({"starts_on": ""}, "Enter the start date"),
         ({"starts_at_time": "25:00"}, "Enter the start time like 17:00"),
         ({"officer": ""}, "Choose the officer who will be on call"),
         ({"ends_on": "30/12/2026"}, "An on-call period can be at most 14 days long."),

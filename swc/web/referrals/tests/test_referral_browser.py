@@ -84,7 +84,7 @@ def test_the_triage_queue_and_a_referral_page_are_accessible(web) -> None:
     page = web.open("/referrals/triage/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Triage queue")
     web.assert_accessible()
-    page.get_by_role("link", name=referral.reference).click()
+    page.get_by_role("link", name=referral.reference, exact=True).click()
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     web.assert_accessible()
     page.get_by_role("link", name="Withdraw the referral").click()
