@@ -345,9 +345,14 @@ def referral_task_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _section_initial(referral: Referral, section: str) -> dict[str, Any]:
+def _section_initial(referral: Referral, section: str, user: Any = None) -> dict[str, Any]:
     initial = {name: getattr(referral, name) for name in SECTION_BY_SLUG[section].fields}
     initial["version"] = referral.version
+    own = ("social_worker_name", "social_worker_email", "social_worker_phone")
+    if section == "contacts" and user is not None and not any(initial.get(n) for n in own):
+        # Most often the person writing the referral is the child's social worker: offer
+        # their own details, which they change if the social worker is someone else.
+        initial |= dict(zip(own, (user.full_name, user.email, user.phone), strict=True))
     return initial
 
 
@@ -376,7 +381,7 @@ def referral_section(request: HttpRequest, pk: int, section: str) -> HttpRespons
                     return redirect("referrals:check", pk=referral.pk)
                 return redirect("referrals:task_list", pk=referral.pk)
     else:
-        form = form_class(initial=_section_initial(referral, section))
+        form = form_class(initial=_section_initial(referral, section, request.user))
     _viewed(request, referral, f"section:{section}")
     return render(
         request,

@@ -384,3 +384,20 @@ def test_the_timeline_shows_who_what_when_and_why(client_for, la, referrer) -> N
         client_for(manager).get(reverse("referrals:timeline", args=[referral.pk])).status_code
         == 404
     )
+
+
+def test_a_new_referrals_contacts_start_with_the_signed_in_persons_details(client_for, la) -> None:
+    me = user_with_role(Role.REFERRER, la.organisation)
+    me.full_name, me.email, me.phone = "Sam Synthworker", "sam@synth.example", "01632 960001"
+    me.save()
+    client = client_for(me)
+    draft = ReferralFactory(local_authority=la)
+    url = reverse("referrals:section", args=[draft.pk, "contacts"])
+    html = client.get(url).content.decode()
+    assert 'name="social_worker_name" value="Sam Synthworker"' in html
+    assert 'value="sam@synth.example"' in html and 'value="01632 960001"' in html
+    # Once someone is named, the page shows the referral's answer, not the reader's details.
+    draft.social_worker_name = "Another Worker"
+    draft.save()
+    html = client.get(url).content.decode()
+    assert 'value="Another Worker"' in html and "sam@synth.example" not in html
