@@ -98,6 +98,7 @@ class Database:
         self.schema = files_hash(sorted(ROOT.glob("swc/*/migrations/*.py")))
         self.generated: dict[str, float] = {}
         self.template_made = False
+        self.ready: set[str] = set()
 
     def env(self, data: DataSet) -> dict[str, str]:
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
@@ -122,6 +123,9 @@ class Database:
         return [str(binary), *connect, *args]
 
     def ensure(self, data: DataSet) -> None:
+        if data.name in self.ready:
+            return
+        self.ready.add(data.name)
         CACHE.mkdir(parents=True, exist_ok=True)
         if self.kind == "sqlite":
             path = self.sqlite_path(data)
