@@ -6,10 +6,10 @@ requests, so requests per second is what the server can give.
 
 import os
 
-from locust import FastHttpUser, task
+from locust import HttpUser, task
 
 
-class Coordinator(FastHttpUser):
+class Coordinator(HttpUser):
     def on_start(self) -> None:
         self.path = os.environ["BENCH_PATH"]
         self.headers = {"Cookie": f"sessionid={os.environ['BENCH_COOKIE']}"}

@@ -315,6 +315,7 @@ def run(kind: str) -> None:
     database = Database(kind)
     load_before = os.getloadavg()
     results: dict[str, Any] = {"database": kind, "version": database.version(), "scale": SCALE}
+    results["load_seconds"] = LOAD_SECONDS
     results["match"] = {}
     for data in [*MATCH_SETS, NATIONAL]:
         database.ensure(data)
@@ -447,17 +448,21 @@ def report() -> None:
         health = r["pages"]["/healthz"]
         lines += [
             "",
-            f"### Pages under {USERS} users (locust, {LOAD_SECONDS} s each), gunicorn 4 workers",
+            f"### Pages under {USERS} users (locust, {r.get('load_seconds', LOAD_SECONDS)} s "
+            "each), gunicorn 4 workers",
             "",
             "| address | req/s | p95 | share of /healthz req/s | p95 / /healthz p95 | failures |",
             "|---|---:|---:|---:|---:|---:|",
         ]
         for path, label in PAGES.items():
             p = r["pages"][path]
-            p95 = p["p95_ms"] or 0.0
+            if not p["requests"] or not health["requests"]:
+                lines.append(f"| {label} (`{path}`) | not measured: no request completed | | | | |")
+                continue
+            p95, health_p95 = p["p95_ms"] or 0.0, health["p95_ms"] or 1.0
             lines.append(
                 f"| {label} (`{path}`) | {p['rps']:.1f} | {p95:.0f} ms "
-                f"| {p['rps'] / health['rps']:.2f} | {p95 / (health['p95_ms'] or 1):.1f}× "
+                f"| {p['rps'] / health['rps']:.2f} | {p95 / health_p95:.1f}× "
                 f"| {p['failures']} of {p['requests']} |"
             )
         if r["generated_seconds"]:
