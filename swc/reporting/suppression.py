@@ -41,7 +41,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 # GSS / DfE symbols for official statistics.
 SUPPRESSED = "[c]"  # confidential: hidden to protect children
@@ -259,6 +258,11 @@ def _programme(
 ) -> Any:
     """A solver for the reader's linear programme: ``solve(cell, maximise)`` gives the
     largest or smallest value the hidden ``cell`` can take."""
+    # Imported when a programme is solved: scipy.optimize takes a second or more to load,
+    # and every process that imports the reports (the web, the worker, each command) paid
+    # for it at start, though most never hide a cell.
+    from scipy.optimize import linprog
+
     variables = sorted(set(hidden))
     index = {k: i for i, k in enumerate(variables)}
     rows, rhs = [], []
