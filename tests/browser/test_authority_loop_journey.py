@@ -63,6 +63,11 @@ def _answer(session: BrowserSession, reference: str, kind: str, **fields: str) -
     session.assert_accessible()
     page.get_by_label(kind).check()
     for label, value in fields.items():
+        if label.startswith("Date "):  # a GOV.UK date input: "day month year"
+            group = page.get_by_role("group", name=label)
+            for part, number in zip(("Day", "Month", "Year"), value.split(), strict=True):
+                group.get_by_label(part).fill(number)
+            continue
         field = page.get_by_label(label)
         if label == "Bed offered":
             field.select_option(index=1)
