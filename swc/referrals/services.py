@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -23,6 +24,7 @@ from swc.core import clock
 from swc.core.calendar import office_hours_between
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.phones import phone_normalise
 from swc.core.transactions import entry_point
 from swc.core.vocabulary import ClosureDestination, WithdrawalReason
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
@@ -173,6 +175,12 @@ def _referral_answers_write(
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ServiceError(f"Unknown referral fields: {', '.join(sorted(unknown))}")
+    values = dict(values)
+    for name in PHONE_FIELDS & set(values):
+        try:
+            values[name] = phone_normalise(values[name] or "")
+        except DjangoValidationError as error:
+            raise ServiceError(error.messages[0], field=name) from None
     current = Referral.objects.get(pk=referral.pk)
     if current.status not in EDITABLE:
         raise ServiceError(
@@ -227,6 +235,9 @@ def _referral_answers_write(
     audit_record(actor=by, action=AuditAction.CHANGE, obj=saved, detail={"fields": sorted(changed)})
     return saved
 
+
+# Stored as +44…, whether typed on a page or sent to the API (swc.core.phones).
+PHONE_FIELDS = {"social_worker_phone", "guardian_phone"}
 
 _STALE_MESSAGE = (
     "Someone else saved changes to this referral after you opened it. "

@@ -208,3 +208,25 @@ def test_times_in_responses_are_utc_even_for_a_far_off_year() -> None:
     response = post(client, URL, {"regulation_10_started_at": "0401-08-08T05:24:19.7Z"})
     assert response.status_code == 201
     assert response.json()["regulation_10_started_at"] == "0401-08-08T05:24:19.700000Z"
+
+
+def test_a_phone_number_is_checked_and_stored_as_the_pages_do() -> None:
+    _, client = referrer()
+    draft = post(client, URL, {"first_name": "A"}).json()
+    url = f"{URL}{draft['id']}/"
+    response = client.patch(
+        url, as_json({"version": draft["version"], "guardian_phone": "12345"}), "application/json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert errors[0]["field"] == "guardian_phone"
+    assert "Enter a UK phone number, like 01632 960 001 or 07700 900 982" in str(errors)
+    assert Referral.objects.get(pk=draft["id"]).guardian_phone == ""
+    response = client.patch(
+        url,
+        as_json({"version": draft["version"], "guardian_phone": "07700 900 982"}),
+        "application/json",
+    )
+    assert response.status_code == 200, response.json()
+    assert Referral.objects.get(pk=draft["id"]).guardian_phone == "+447700900982"

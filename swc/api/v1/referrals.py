@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
+from swc.core.phones import phone_normalise
 from swc.core.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import principal_for, user_can
@@ -193,6 +194,13 @@ class ReferralInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = Referral
         fields = FIELDS
         extra_kwargs = {name: {"required": False} for name in FIELDS}
+
+    # The pages' rule (swc.core.phones): a bad number is a 400 naming the field.
+    def validate_social_worker_phone(self, value: str) -> str:
+        return phone_normalise(value)
+
+    def validate_guardian_phone(self, value: str) -> str:
+        return phone_normalise(value)
 
 
 class ReferralUpdateSerializer(ReferralInputSerializer):

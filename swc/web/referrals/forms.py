@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 
 from swc.core import clock
+from swc.core.phones import phone_validate
 from swc.core.vocabulary import (
     ClosureDestination,
     Ethnicity,
@@ -50,6 +51,13 @@ def _area(label: str, *, hint: str = "", max_length: int = 2000) -> forms.CharFi
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": f"{label} must be {max_length} characters or fewer"},
     )
+
+
+def _phone(label: str) -> forms.CharField:
+    """A UK phone number, checked and stored by swc.core.phones (the API uses the same)."""
+    field = _text(label, max_length=32, width="20", hint="For example, 01632 960 001")
+    field.validators.append(phone_validate)
+    return field
 
 
 class SectionForm(GovukFormMixin, forms.Form):
@@ -220,7 +228,7 @@ class WhenForm(SectionForm):
 
 class ContactsForm(SectionForm):
     social_worker_name = _text("Social worker's name")
-    social_worker_phone = _text("Social worker's phone number", max_length=32, width="20")
+    social_worker_phone = _phone("Social worker's phone number")
     social_worker_email = forms.EmailField(
         label="Social worker's email address",
         required=False,
@@ -237,7 +245,7 @@ class ContactsForm(SectionForm):
         },
     )
     guardian_name = _text("Children's guardian's name", hint="If one has been appointed")
-    guardian_phone = _text("Children's guardian's phone number", max_length=32, width="20")
+    guardian_phone = _phone("Children's guardian's phone number")
 
 
 class PreferencesForm(SectionForm):

@@ -401,3 +401,17 @@ def test_a_new_referrals_contacts_start_with_the_signed_in_persons_details(clien
     draft.save()
     html = client.get(url).content.decode()
     assert 'value="Another Worker"' in html and "sam@synth.example" not in html
+
+
+def test_a_phone_number_is_checked_on_the_page_and_stored_in_one_form(
+    client_for, la, referrer
+) -> None:
+    draft = ReferralFactory(local_authority=la)
+    url = reverse("referrals:section", args=[draft.pk, "contacts"])
+    client = client_for(referrer)
+    bad = client.post(url, {"version": draft.version, "social_worker_phone": "12345"})
+    assert "Enter a UK phone number, like 01632 960 001 or 07700 900 982" in bad.content.decode()
+    good = client.post(url, {"version": draft.version, "social_worker_phone": "01632 960 001"})
+    assert good.status_code == 302
+    draft.refresh_from_db()
+    assert draft.social_worker_phone == "+441632960001"
