@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from swc.core import clock
 from swc.core.errors import ServiceError
+from swc.core.phones import phone_display
 from swc.core.vocabulary import (
     ClosureDestination,
     Ethnicity,
@@ -40,6 +41,7 @@ from swc.referrals.completeness import (
 )
 from swc.referrals.deadlines import draft_is_stale, due_describe, keep_alive_of
 from swc.referrals.models import Referral
+from swc.referrals.services import PHONE_FIELDS
 from swc.referrals.workflow import EDITABLE, Status
 
 from .forms import (
@@ -348,6 +350,8 @@ def referral_task_list(request: HttpRequest, pk: int) -> HttpResponse:
 def _section_initial(referral: Referral, section: str, user: Any = None) -> dict[str, Any]:
     initial = {name: getattr(referral, name) for name in SECTION_BY_SLUG[section].fields}
     initial["version"] = referral.version
+    for name in PHONE_FIELDS & set(initial):
+        initial[name] = phone_display(initial[name])
     own = ("social_worker_name", "social_worker_email", "social_worker_phone")
     if section == "contacts" and user is not None and not any(initial.get(n) for n in own):
         # Most often the person writing the referral is the child's social worker: offer
@@ -439,6 +443,8 @@ def _answers(referral: Referral) -> list[dict[str, Any]]:
                 ]
             elif name in labels and value:
                 value = labels[name].get(value, value)
+            elif name in PHONE_FIELDS and value:
+                value = phone_display(value)
             elif name == "unaccompanied_asylum_seeking" and value is not None:
                 value = "Yes" if value else "No"
             elif isinstance(value, dt.datetime):

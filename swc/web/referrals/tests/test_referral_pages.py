@@ -415,3 +415,5 @@ def test_a_phone_number_is_checked_on_the_page_and_stored_in_one_form(
     assert good.status_code == 302
     draft.refresh_from_db()
     assert draft.social_worker_phone == "+441632960001"
+    # Shown in the national form, on the page and in the answers.
+    assert 'value="01632 960001"' in client.get(url).content.decode()
