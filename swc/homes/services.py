@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 
 from swc.audit.models import AuditAction
@@ -26,6 +27,7 @@ from swc.core.csv_import import (
 )
 from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.phones import phone_normalise
 from swc.core.transactions import entry_point
 from swc.core.vocabulary import HomeAccepts, NeedOrRisk, Sex
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
@@ -184,6 +186,10 @@ def home_profile_update(
             )
     else:
         admissions_suspended_reason, admissions_suspended_until = "", None
+    try:
+        contact_phone = phone_normalise(contact_phone)
+    except DjangoValidationError as error:
+        raise ServiceError(error.messages[0], field="contact_phone") from None
     profile, created = HomeProfile.objects.get_or_create(home=home, defaults={"created_by": by})
     profile.specialist_support = specialist_support
     profile.risks_not_managed = risks_not_managed
@@ -191,7 +197,7 @@ def home_profile_update(
     profile.admissions_suspended_reason = admissions_suspended_reason.strip()
     profile.admissions_suspended_until = admissions_suspended_until
     profile.contact_name = contact_name.strip()
-    profile.contact_phone = contact_phone.strip()
+    profile.contact_phone = contact_phone
     profile.contact_email = contact_email.strip()
     profile.current_group_needs = current_group_needs
     profile.current_group_notes = current_group_notes.strip()

@@ -28,6 +28,7 @@ from swc.core.csv_import import (
     parse_pattern,
 )
 from swc.core.errors import ConflictError, ServiceError
+from swc.core.phones import phone_normalise
 from swc.core.transactions import entry_point
 
 from .models import (
@@ -122,6 +123,10 @@ def user_create(
         )
     if User.objects.filter(email__iexact=email).exists():
         raise ServiceError("An account with that email address already exists", field="email")
+    try:
+        phone = phone_normalise(phone)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0], field="phone") from None
     if password is not None:
         try:
             validate_password(password)

@@ -245,13 +245,15 @@ def test_profile_is_kept_by_the_homes_manager_with_a_reasoned_suspension(home, m
         admissions_suspended_reason="Staffing after an inspection",
         admissions_suspended_until=dt.date(2026, 3, 31),
         contact_name="Duty manager",
-        contact_phone="01234 000000",
+        contact_phone="01632 960 001",
         contact_email="duty@home.example",
         current_group_needs=["going_missing"],
     )
     assert profile.specialist_support == ["self_harm", "mental_health"]
     assert not profile.admissions_open
     assert HomeProfile.objects.get(home=home).admissions_suspended_reason
+    # Stored in the one international form, however it was typed.
+    assert HomeProfile.objects.get(home=home).contact_phone == "+441632960001"
 
 
 @pytest.mark.parametrize(
@@ -267,6 +269,8 @@ def test_profile_is_kept_by_the_homes_manager_with_a_reasoned_suspension(home, m
             "must be today or in the future",
         ),
         ({"specialist_support": ["flying"]}, "flying is not a known need or risk"),
+        ({"contact_phone": "+33 1 23 45 67 89"}, "Enter a UK phone number"),
+        ({"contact_phone": "0800 12"}, "Enter a UK phone number"),
         (
             {"specialist_support": ["self_harm"], "risks_not_managed": ["self_harm"]},
             "Self-harm cannot be both",

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from swc.core import clock
 from swc.core.errors import ServiceError
+from swc.core.phones import phone_display
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.homes.selectors import register_currency_for
 from swc.matching import runs, selectors, services
@@ -295,7 +296,7 @@ def _home_contact(home: SecureHome) -> dict[str, str]:
     profile = getattr(home, "profile", None)
     return {
         "name": getattr(profile, "contact_name", "") or "",
-        "phone": getattr(profile, "contact_phone", "") or "",
+        "phone": phone_display(getattr(profile, "contact_phone", "") or ""),
         "email": getattr(profile, "contact_email", "") or "",
     }
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from swc.core.phones import phone_validate
 from swc.core.vocabulary import NeedOrRisk, Sex
 from swc.homes.models import AdmissionsStatus
 from swc.homes.register import RegisterCounts, register_problems
@@ -127,6 +128,7 @@ class ProfileForm(GovukFormMixin, forms.Form):
         label="Contact phone",
         required=False,
         max_length=32,
+        validators=[phone_validate],
         widget=forms.TextInput(
             attrs={"class": "govuk-input--width-20", "type": "tel", "autocomplete": "tel"}
         ),

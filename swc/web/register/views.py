@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 
 from swc.core import clock
 from swc.core.errors import ServiceError
+from swc.core.phones import phone_display
 from swc.homes import selectors, services
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.homes.register import working_day_is
@@ -92,6 +93,7 @@ def _initial_profile(request: HttpRequest, home: SecureHome) -> dict[str, Any]:
         for name in ProfileForm.base_fields:
             if hasattr(profile, name):
                 initial[name] = getattr(profile, name)
+        initial["contact_phone"] = phone_display(profile.contact_phone)
     return initial
 
 

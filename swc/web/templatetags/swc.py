@@ -6,6 +6,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from swc.audit.selectors import record_kind_describe
+from swc.core.phones import phone_display
 from swc.organisations.policy import user_can as policy_user_can
 from swc.reporting.publication import figure_describe
 
@@ -44,3 +45,9 @@ def figure_words(path: str) -> str:
 def record_kind(object_type: str) -> str:
     """An audit event's kind of record in words."""
     return record_kind_describe(object_type)
+
+
+@register.filter
+def phone(stored: str) -> str:
+    """A stored phone number (+44…) as people read it (01632 960001)."""
+    return phone_display(stored) if stored else ""

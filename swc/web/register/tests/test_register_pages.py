@@ -280,6 +280,21 @@ def test_profile_and_price_are_saved_and_bad_ones_refused(client_for, home, mana
     assert str(HomeCommercialTerms.objects.get(home=home).weekly_price_welfare) == "6850.00"
 
 
+def test_the_homes_contact_phone_is_a_uk_number_kept_in_one_form(client_for, home, manager) -> None:
+    client = client_for(manager)
+    profile = {"action": "profile", "admissions": "open", "weekly_price_welfare": "6850.00"}
+    response = client.post(reverse("register:own"), {**profile, "contact_phone": "12345"})
+    assert "Enter a UK phone number, like 01632 960 001 or 07700 900 982" in (
+        response.content.decode()
+    )
+    assert not HomeProfile.objects.exists()
+    response = client.post(reverse("register:own"), {**profile, "contact_phone": "07700900982"})
+    assert response.status_code == 302
+    assert HomeProfile.objects.get(home=home).contact_phone == "+447700900982"
+    # Read back nationally, on the form and on the home's page for the unit.
+    assert 'value="07700 900982"' in client.get(reverse("register:own")).content.decode()
+
+
 def test_a_manager_without_a_home_record_is_told_so(client_for) -> None:
     page = client_for(user_with_role(Role.HOME_MANAGER)).get(reverse("register:own"))
     assert page.status_code == 200
