@@ -160,6 +160,8 @@ def test_bad_input_is_a_clear_error_on_the_form(client_for, world, params, messa
     assert "There is a problem" in page
     assert message in page
     assert 'id="results"' not in page
+    # The title says "Error:" once (the base page adds it for every form with errors).
+    assert "<title>Error: Search referrals – " in page
 
 
 def test_results_are_paged(client_for, world) -> None:
