@@ -16,7 +16,7 @@ from swc.organisations.tests.factories import confirmed_device
 # Browser fixtures are registered here, once for the whole run, so that a
 # browser test anywhere in the tree shares the one Playwright session (a
 # second sync Playwright session in the same process cannot start).
-from tests.browser.fixtures import browser, web  # noqa: F401
+from tests.browser.fixtures import browser, web, working_tuesday  # noqa: F401
 
 # ``--now=INSTANT``: the whole run at one instant (scripts/test-instants.sh).
 pytest_plugins = ["tests.now_option"]

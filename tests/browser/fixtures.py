@@ -7,12 +7,14 @@ console error (a CSP violation included) or any WCAG 2.2 A/AA violation.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -129,3 +131,16 @@ def web(browser: Browser, live_server: Any) -> Iterator[BrowserSession]:
     page.on("pageerror", lambda error: session.console_errors.append(str(error)))
     yield session
     context.close()
+
+
+# A journey that types a date and later reads it back runs on a named working Tuesday,
+# its clock moving on from 10:00 (London, in winter: UTC), so that it never straddles
+# midnight or a weekend whenever the suite runs. The browser keeps cookies by Max-Age,
+# so the server's clock being elsewhere does not end the session.
+WORKING_TUESDAY = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def working_tuesday() -> Iterator[None]:
+    with time_machine.travel(WORKING_TUESDAY, tick=True):
+        yield

@@ -27,7 +27,11 @@ from swc.referrals.tests.factories import ReferralFactory, complete_values
 from swc.referrals.workflow import Status
 from tests.browser.fixtures import BrowserSession
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("working_tuesday"),
+]
 
 
 @pytest.fixture

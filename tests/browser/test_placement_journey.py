@@ -27,7 +27,11 @@ from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
 from tests.browser.fixtures import BrowserSession
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("working_tuesday"),
+]
 
 # A surname that appears nowhere else on any page, so "not shown to the home" is a real check.
 SURNAME = "Quillfeather"

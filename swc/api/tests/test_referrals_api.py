@@ -217,7 +217,8 @@ def test_a_phone_number_is_checked_and_stored_as_the_pages_do() -> None:
     response = client.patch(
         url, as_json({"version": draft["version"], "guardian_phone": "12345"}), "application/json"
     )
-    assert response.status_code == 400
+    # Well-formed text the service's rule refuses: 422, as the contract says.
+    assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     errors = response.json()["errors"]
     assert errors[0]["field"] == "guardian_phone"

@@ -22,7 +22,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from swc.core.errors import ConflictError, NotPermitted, ServiceError
-from swc.core.phones import phone_normalise
 from swc.core.vocabulary import NeedOrRisk, WithdrawalReason
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import principal_for, user_can
@@ -195,12 +194,9 @@ class ReferralInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         fields = FIELDS
         extra_kwargs = {name: {"required": False} for name in FIELDS}
 
-    # The pages' rule (swc.core.phones): a bad number is a 400 naming the field.
-    def validate_social_worker_phone(self, value: str) -> str:
-        return phone_normalise(value)
-
-    def validate_guardian_phone(self, value: str) -> str:
-        return phone_normalise(value)
+    # Phone numbers: the service applies the pages' rule (swc.core.phones), so a number
+    # that is well-formed text but not a UK number is a 422 naming the field, as every
+    # other rule of the service is (a 400 is kept for a request the schema refuses).
 
 
 class ReferralUpdateSerializer(ReferralInputSerializer):
