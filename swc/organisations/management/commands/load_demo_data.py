@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from swc.organisations.demo import demo_accounts_print
 
@@ -22,4 +23,10 @@ class Command(BaseCommand):
             loader = getattr(config, "load_demo_data", None)
             if loader is not None:
                 loader(self.stdout)
+        if connection.vendor == "postgresql":
+            # Thousands of rows have just arrived in tables the planner last saw empty;
+            # until autovacuum catches up (never, inside a test's transaction) it plans
+            # nested loops over them, and a report's query takes seconds instead of ms.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         demo_accounts_print(self.stdout)
