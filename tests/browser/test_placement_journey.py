@@ -10,7 +10,6 @@ is checked with axe-core (WCAG 2.2 A/AA) and for console errors, CSP included.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +25,7 @@ from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_r
 from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
 from tests.browser.fixtures import BrowserSession
+from tests.browser.referral_sections import referral_sections_fill
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,24 +63,6 @@ def person(browser: Browser, live_server: Any) -> Iterator[Callable[[Any], Brows
         context.close()
 
 
-def _date(page: Page, legend: str, day: dt.date, time: str | None = None) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-    if time is not None:
-        hour, minute = time.split(":")
-        group.get_by_label("Hour").fill(hour)
-        group.get_by_label("Minute").fill(minute)
-
-
-def _save(session: BrowserSession, section: str) -> None:
-    page = session.page
-    page.get_by_role("button", name="Save and return to the task list").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{section}: saved")
-    session.assert_accessible()
-
-
 def _status(page: Page) -> str:
     row = page.locator(".govuk-summary-list__row", has_text="Status").first
     return row.locator("dd").inner_text().strip()
@@ -111,45 +93,7 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
     expect(page.get_by_role("heading", level=1)).to_have_text("Complete the referral")
     la.assert_accessible()
 
-    page.get_by_role("link", name="The child").click()
-    la.assert_accessible()
-    page.get_by_label("First name").fill("Testchild")
-    page.get_by_label("Last name").fill(SURNAME)
-    _date(page, "Date of birth", dt.date(today.year - 15, 1, 1))
-    page.get_by_label("Female").check()
-    page.get_by_label("Ethnicity").select_option("WBRI")
-    page.get_by_label("First language").fill("English")
-    page.get_by_label("Your authority's identifier for the child").fill("SYN-42")
-    page.get_by_label("No", exact=True).check()
-    _save(la, "The child")
-
-    page.get_by_role("link", name="Legal position").click()
-    page.get_by_label("Application to court for a section 25 order").check()
-    _date(page, "Date of the court hearing", today + dt.timedelta(days=3))
-    _save(la, "Legal position")
-
-    page.get_by_role("link", name="Needs and risks").click()
-    page.get_by_label("Going missing", exact=True).check()
-    page.get_by_label("Describe: going missing").fill("Missing three times this month")
-    _save(la, "Needs and risks")
-
-    page.get_by_role("link", name="Current placement and home area").click()
-    page.get_by_label("Where is the child living now?").fill("Residential children's home")
-    page.get_by_label("Region of the child's home area").select_option("South East")
-    page.get_by_label("Town or district of the child's home area").fill("Synthtown")
-    _save(la, "Current placement and home area")
-
-    page.get_by_role("link", name="When the bed is needed").click()
-    _date(page, "Date and time the bed is needed", today + dt.timedelta(days=1), "10:00")
-    _save(la, "When the bed is needed")
-
-    page.get_by_role("link", name="Contacts").click()
-    page.get_by_label("Social worker's name").fill("Sam Referrer")
-    page.get_by_label("Social worker's phone number").fill("01234 567890")
-    page.get_by_label("Social worker's email address").fill("sam.referrer@example.test")
-    page.get_by_label("Name of the manager who sanctioned the referral").fill("Morgan Manager")
-    _save(la, "Contacts")
-    expect(page.locator("main")).to_contain_text("Every required item is present")
+    referral_sections_fill(la, today=today, surname=SURNAME, identifier="SYN-42")
 
     page.get_by_role("link", name="Check answers and submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
