@@ -83,8 +83,13 @@ if (bar && typeof HTMLDialogElement === 'function') {
     if (returnFocus && document.contains(returnFocus)) returnFocus.focus()
   }
 
+  // The answer is the activity: the countdown starts again at once, not when the
+  // server's reply arrives (a slow reply must not let the old deadline sign the person
+  // out just after they chose to stay).
   const stay = async () => {
     close()
+    const previous = deadline
+    deadline = Date.now() + idle
     try {
       const response = await fetch(refreshUrl, {
         method: 'POST',
@@ -92,9 +97,10 @@ if (bar && typeof HTMLDialogElement === 'function') {
         headers: { 'X-CSRFToken': csrfToken(), Accept: 'application/json' }
       })
       if (!response.ok || response.redirected) return signOut(true)
-      deadline = Date.now() + idle
     } catch (error) {
-      // Offline: keep the old deadline; the warning comes back in time.
+      // Offline: the server did not hear it, so the old deadline stands and the
+      // warning comes back in time.
+      deadline = previous
     }
   }
 

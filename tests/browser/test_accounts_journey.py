@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from swc.notifications.models import Notification
 from swc.organisations.models import Role, User
@@ -95,14 +95,33 @@ def test_a_referrer_is_warned_stays_signed_in_then_times_out_and_keeps_answers(w
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
     web.assert_accessible()
+    # The server's reply is held back: choosing to stay restarts the countdown at once,
+    # so a slow reply cannot let the old deadline sign the person out meanwhile.
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/account/session/refresh/", hold)
     dialog.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_be_hidden()
+    page.wait_for_function("() => true")  # let the click's handler run
+    page.clock.run_for("27:00")
+    assert "/sign-in/" not in page.url
+    expect(dialog).to_be_hidden()
+    assert len(held) == 1
+    with page.expect_response("**/account/session/refresh/") as refreshed:
+        held[0].continue_()
+    assert refreshed.value.ok
+    page.unroute("**/account/session/refresh/")
+    page.clock.run_for("01:01")
 
     # Warned again: Escape means "Stay signed in", and focus goes back where it was.
     page.get_by_label("Any other preferences").focus()
-    page.clock.run_for("28:01")
     expect(dialog).to_be_visible()
-    page.keyboard.press("Escape")
+    with page.expect_response("**/account/session/refresh/") as refreshed:
+        page.keyboard.press("Escape")
+    assert refreshed.value.ok
     expect(dialog).to_be_hidden()
     expect(page.get_by_label("Any other preferences")).to_be_focused()
 
