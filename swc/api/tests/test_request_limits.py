@@ -90,8 +90,19 @@ def test_an_empty_body_on_an_update_is_400_and_changes_nothing(client) -> None:
         b"[" * 5000 + b"]" * 5000,
         b'{"a":' * 3000 + b"1" + b"}" * 3000,
         b'{"first_name": ' + b"[" * 33 + b"]" * 33 + b"}",
+        # Left open: the parser recursed into each before finding no end (a 500 too).
+        b"[" * 5000,
+        b'{"a":' * 3000,
+        b'{"first_name": ' + b"[" * 5000 + b"}",
     ],
-    ids=["arrays-5000", "objects-3000", "arrays-33"],
+    ids=[
+        "arrays-5000",
+        "objects-3000",
+        "arrays-33",
+        "open-5000",
+        "open-objects-3000",
+        "open-in-a-field",
+    ],
 )
 def test_deep_nesting_is_a_400_problem_not_a_crash(client, body) -> None:
     problem = problem_of(client.post(URL, body, "application/json"), 400)
@@ -118,7 +129,10 @@ def test_nesting_within_the_limit_reaches_the_fields_checks(client) -> None:
         (b'{"a": "[[[[["}', 1, False),  # brackets inside a string nest nothing
         (b'["\\"[["]', 1, False),  # nor after an escaped quote
         (b'["\\\\", ["]"]]', 1, True),  # an escaped backslash ends before the quote
-        (b"[[[", 1, False),  # unbalanced: left for the parser to refuse
+        (b"[[[", 1, True),  # left open, still three levels: the parser goes down each
+        (b"[[[", 3, False),
+        (b"[]]]][[", 1, False),  # a stray closing bracket ends the parse, never nests
+        (b'["[[[[', 1, False),  # a string left open: its brackets nest nothing
     ],
 )
 def test_nesting_depth_table(text: bytes, limit: int, deeper: bool) -> None:
