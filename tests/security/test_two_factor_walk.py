@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from swc.api.tests.factories import key_for
@@ -290,3 +290,23 @@ def test_an_address_that_leads_nowhere_is_not_open_either() -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 302
     assert response["Location"] == SECURITY_CODE_PAGE
+
+
+@override_settings(ROOT_URLCONF="tests.security.pages_under_api_urls")
+def test_an_address_under_api_is_no_way_round_the_second_step(client_for) -> None:
+    # The probe's bypass (issue 14, item 1): everything under /api/ was exempt by its
+    # address, key pages included. A page or an endpoint that takes a password-only
+    # session must want the code wherever it is mounted; the service's own endpoints
+    # refuse such a session for themselves (401).
+    person = user_with_role(Role.ADMIN)
+    client = password_only_client(person)
+    for path in ("/api/keys/", "/api/v1/test-password-session/"):
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            assert (response.status_code, response.get("Location")) == (302, SECURITY_CODE_PAGE)
+    assert client.get("/api/v1/test-own-authentication/").status_code == 401
+    # The control: with the second step done, the same person reaches all three.
+    verified = client_for(person)
+    assert verified.get("/api/keys/").content == b"A page under /api/"
+    for path in ("/api/v1/test-password-session/", "/api/v1/test-own-authentication/"):
+        assert verified.get(path).json() == {"reached": True}
