@@ -7,6 +7,7 @@ import io
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from swc.audit.models import AuditAction, AuditEvent
 from swc.core.errors import NotPermitted, ServiceError
@@ -123,11 +124,27 @@ def test_a_revoked_key_stops_working_at_once() -> None:
 )
 def test_requests_without_a_valid_key_are_401(header: str) -> None:
     key_for(Role.REFERRER)
-    from django.test import Client
-
     response = Client(HTTP_AUTHORIZATION=header).get(ME)
     assert response.status_code == 401
     assert response.json()["status"] == 401
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER", "bEARER"])
+def test_the_scheme_is_matched_whatever_its_case(scheme: str) -> None:
+    # docs/api.md: authentication schemes are case-insensitive (RFC 9110, section 11.1).
+    issued = key_for(Role.REFERRER)
+    assert Client(HTTP_AUTHORIZATION=f"{scheme} {issued.secret}").get(ME).status_code == 200
+
+
+def test_the_key_itself_is_matched_case_for_case() -> None:
+    # docs/api.md: the scheme's case does not matter, the key's does.
+    issued = key_for(Role.REFERRER)
+    prefix, secret = issued.secret.split(".", 1)
+    changed = secret.swapcase()
+    assert changed != secret
+    for sent in (f"{prefix}.{changed}", issued.secret.upper()):
+        response = Client(HTTP_AUTHORIZATION=f"Bearer {sent}").get(ME)
+        assert response.status_code == 401
 
 
 def test_a_key_with_the_right_prefix_and_a_wrong_secret_is_refused() -> None:
