@@ -111,3 +111,18 @@ def test_the_contract_runs_every_check_schemathesis_has() -> None:
         "unsupported_method",
         "ignored_auth",
     } <= names
+
+
+def test_valid_data_is_excused_nothing_but_the_documented_422() -> None:
+    # Against schemathesis's own defaults (what `--checks all` applies): a server error is
+    # never excused here, and the one addition is 422, a rule of the service refusing a
+    # well-formed request (docs/api.md's table of statuses). Every other check is as it comes.
+    ours = CONFIG.projects.default.checks
+    theirs = SchemathesisConfig.from_dict({}).projects.default.checks
+    accepted = set(ours.positive_data_acceptance.expected_statuses)
+    assert accepted == set(theirs.positive_data_acceptance.expected_statuses) - {"5xx"} | {"422"}
+    for check in ALL_CHECKS:
+        name = check.__name__
+        assert ours.get_by_name(name=name).enabled, f"{name} is switched off"
+        if name != "positive_data_acceptance":
+            assert ours.get_by_name(name=name) == theirs.get_by_name(name=name), name
