@@ -232,6 +232,23 @@ def received_publication(
             publication.add_sum(_cell("referrals_by_region", region), parts)
 
 
+def received_hidden(counts: dict[str, Any]) -> frozenset[Key]:
+    """The cells of a month's referrals received (``received_by_month``'s month, with its
+    ``authority_regions``) that the month's return hides: the same cells and sums, decided
+    together, so the trend and the KPIs hide what the return hides."""
+    publication = Publication()
+    received_publication(publication, counts, counts.get("authority_regions"))
+    return publication_suppress(publication)
+
+
+def referrals_hidden(received: dict[str, dict[str, Any]]) -> bool:
+    """Is a count of referrals received over a period hidden? ``received`` holds each month
+    the period overlaps. It is, when any of those months' return hides its national total:
+    printed, the period's count (or its difference from a period that leaves the month out)
+    would give that total away. A count of 1 to 5 is hidden as any other."""
+    return any(RECEIVED in received_hidden(counts) for counts in received.values())
+
+
 def _measure_count(figures: dict[str, Any], key: str) -> Key:
     """The cell that counts a measure's values: a table's cell when it counts the same
     children (placements' admissions and discharges, the referrals placed), else its own."""
@@ -289,6 +306,10 @@ def publication_for(figures: dict[str, Any]) -> Publication:
     for key, _label in CHILDREN:
         if key in figures.get("children", {}):
             publication.add(("children", key), figures["children"][key])
+    if ("children", "distinct_children") in publication.cells:
+        # Referrals lie between the distinct children and the children plus re-referrals:
+        # beside a hidden national total, the children would give it away.
+        publication.add_follower(("children", "distinct_children"), RECEIVED)
     two_hours_publication(publication, figures.get("list_two_hours", {}))
     waiting = figures["waiting"]
     days = [publication.add(("waiting", day), n) for day, n in waiting["per_day"].items()]
@@ -457,10 +478,8 @@ def trend_table(
     totals: dict[str, int] = {}
     for month in months:
         counts = received[month]
-        publication = Publication()
-        received_publication(publication, counts, counts.get("authority_regions"))
-        hidden[month] = publication_suppress(publication) if suppress else frozenset()
-        totals[month] = publication.cells[RECEIVED]
+        hidden[month] = received_hidden(counts) if suppress else frozenset()
+        totals[month] = sum(counts["referrals_by_region"].values())
     names = sorted({n for m in months for n, v in received[m][table].items() if v})
     cells: list[tuple[str, ...]] = []
     row_totals: list[str] = []

@@ -44,6 +44,7 @@ from .publication import (
     MeasureRow,
     PublishedReturn,
     ReturnTable,
+    referrals_hidden,
     return_published,
     tables_for,
     trend_table,
@@ -594,11 +595,20 @@ def authority_count() -> int:
 SERVICE_START = dt.date(2016, 5, 16)
 
 
-def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> list[kpi.Kpi]:
+def kpi_dashboard(
+    first: dt.date,
+    last: dt.date,
+    *,
+    suppress: bool = False,
+    received: dict[str, dict[str, Any]] | None = None,
+) -> list[kpi.Kpi]:
     """The seven KPIs of seed 001 for the days ``first`` to ``last`` (a fixed number of queries).
 
     With ``suppress`` (anyone outside the unit), counts of referrals (children) from 1
-    to 5 are shown as ``c``, and so is a percentage of 1 to 5 referrals.
+    to 5 are shown as ``[c]``, and so is a percentage of 1 to 5 referrals; the referrals
+    are hidden too when the return of a month the period overlaps hides its national
+    total (``publication.referrals_hidden``). ``received`` may hold those months'
+    referrals received (``received_by_month``), read once for many dashboards.
     """
 
     from swc.homes.models import SecureHome
@@ -640,6 +650,14 @@ def kpi_dashboard(first: dt.date, last: dt.date, *, suppress: bool = False) -> l
     publication.add(satisfied_key, survey["satisfied"])
     publication.add(answers_key, survey["n"], level=1)
     hidden = publication_suppress(publication) if suppress else frozenset()
+    if suppress:
+        overlapped = months_span(
+            ReturnMonth(first.year, first.month), ReturnMonth(last.year, last.month)
+        )
+        if received is None:
+            received = received_by_month(overlapped[0], overlapped[-1])
+        if referrals_hidden({str(m): received[str(m)] for m in overlapped}):
+            hidden |= {("kpi", "referrals")}
 
     def shown(key: tuple[str, ...]) -> str:
         return count_display(publication.cells[key], key in hidden)
@@ -819,8 +837,9 @@ def kpi_months_for(
     first = last
     for _ in range(count - 1):
         first = first.previous()
+    received = received_by_month(first, last) if suppress else None
     return [
-        (m, kpi_dashboard(m.first_day, m.last_day, suppress=suppress))
+        (m, kpi_dashboard(m.first_day, m.last_day, suppress=suppress, received=received))
         for m in months_span(first, last)
     ]
 

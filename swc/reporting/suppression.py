@@ -100,6 +100,11 @@ class Publication:
     sums: list[Sum] = field(default_factory=list)
     level: dict[Key, int] = field(default_factory=dict)
     implied: set[Key] = field(default_factory=set)
+    # Cells in no sum that bound another cell (their leader) without adding up to it: the
+    # distinct children referred bound the referrals (at most the children plus the
+    # re-referrals). Printed beside a hidden leader they would narrow it, so they are
+    # hidden whenever it is.
+    follows: dict[Key, Key] = field(default_factory=dict)
 
     def add(self, key: Key, value: int, *, level: int = 0, implied: bool = False) -> Key:
         if key in self.cells and self.cells[key] != value:
@@ -119,6 +124,14 @@ class Publication:
             raise ValueError(f"{total} is not the sum of its parts")
         self.sums.append(Sum(total, parts))
 
+    def add_follower(self, follower: Key, leader: Key) -> None:
+        """``follower`` is hidden whenever ``leader`` is (see ``follows``)."""
+        if follower not in self.cells or leader not in self.cells:
+            raise ValueError(f"follower over unknown cells {follower}, {leader}")
+        if any(follower in (s.total, *s.parts) for s in self.sums):
+            raise ValueError(f"{follower} is in a sum: its hiding would need protecting too")
+        self.follows[follower] = leader
+
 
 def publication_suppress(publication: Publication) -> frozenset[Key]:
     """The cells to hide so that no count of 1 to 5 can be worked out from the publication."""
@@ -130,6 +143,8 @@ def publication_suppress(publication: Publication) -> frozenset[Key]:
             tuple(sorted((k, publication.level.get(k, 0)) for k in component)),
             frozenset(publication.implied & component),
         )
+    # A follower is in no sum, so hiding it leaves every other cell's range as it was.
+    hidden |= {k for k, leader in publication.follows.items() if leader in hidden}
     return frozenset(hidden)
 
 
@@ -199,10 +214,14 @@ def _sums_protect(
     hidden: set[Key],
     implied: frozenset[Key],
 ) -> None:
+    # The smallest sums first: a partner found inside a region (its other authorities)
+    # also serves every larger sum the pair belongs to, where a partner chosen first from
+    # the national list (the smallest authority anywhere) may drag its own region in.
+    innermost_first = sorted(sums, key=lambda s: len(s.parts))
     changed = True
     while changed:
         changed = False
-        for s in sums:
+        for s in innermost_first:
             members = (s.total, *s.parts)
             hidden_here = [k for k in members if k in hidden]
             if not hidden_here:

@@ -206,9 +206,17 @@ def month_read(
         # (the return hides the whole line when it counts 1 to 5 referrals).
         missed = reader.unknown(f"{month}|two_hours|{label}|missed", 0)
         reader.adds_up(counted, [hits, missed])
+    children = []
     for (label, value), (_l, true_value) in zip(printed.children, truth.children, strict=True):
         cell = reader.figure(f"{month}|children|{label}", value, int(true_value))
         reader.between({cell: 1.0, everyone: -1.0}, -1e9, 0.0)
+        children.append(cell)
+    if len(children) == 2:
+        # Each referral is its child's first in the month (a distinct child) or follows
+        # another of the same child in the month, so is a re-referral: the referrals are at
+        # most the distinct children plus the re-referrals.
+        distinct, re_referred = children
+        reader.between({everyone: 1.0, distinct: -1.0, re_referred: -1.0}, -1e9, 0.0)
     days = [
         reader.figure(f"{month}|waiting|{day}", value, int(true_value))
         for (day, value), (_d, true_value) in zip(
@@ -256,3 +264,9 @@ def trend_read(reader: Reader, table: SuppressedTable, truth: SuppressedTable, b
         reader.adds_up(column, [f"trend|{month}|{name}" for name in table.row_labels])
     grand = reader.figure("trend|Total", table.grand_total, int(truth.grand_total))
     reader.adds_up(grand, [f"trend|{month}|Total" for month in table.column_labels])
+
+
+def kpi_read(reader: Reader, month: str, printed: str, true: int) -> None:
+    """The KPI dashboard for the month: its referrals are the month's referrals received."""
+    cell = reader.figure(f"{month}|kpi|referrals", printed, true)
+    reader.same(cell, f"{month}|referrals_by_region|Total")

@@ -13,9 +13,9 @@ from django.core.management import call_command
 
 from swc.reporting.publication import return_published, trend_table
 from swc.reporting.returns import ReturnMonth, months_span
-from swc.reporting.selectors import monthly_return_figures, received_by_month
+from swc.reporting.selectors import kpi_dashboard, monthly_return_figures, received_by_month
 
-from .intruder import Reader, month_read, trend_read
+from .intruder import Reader, kpi_read, month_read, trend_read
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
 # The demo's year runs to the loading day; every month before it is complete.
@@ -41,6 +41,15 @@ def test_intruder_cannot_narrow_any_small_count_of_the_demo_year() -> None:
         printed = return_published(figures, suppress=True)
         month_read(reader, str(month), figures, printed, return_published(figures, suppress=False))
         hidden += sum(value == "[c]" for t in printed.tables for _label, value in t.rows)
+        # The KPI dashboard for the month prints its referrals received.
+        kpis = kpi_dashboard(month.first_day, month.last_day, suppress=True)
+        referrals = next(k for k in kpis if k.code == "referrals")
+        kpi_read(
+            reader,
+            str(month),
+            referrals.value.removesuffix(" referrals"),
+            sum(figures["counts"]["referrals_by_region"].values()),
+        )
     received = received_by_month(months[0], months[-1])
     for by in ("region", "authority"):
         trend_read(

@@ -213,6 +213,53 @@ def test_homes_engaged_are_the_union_of_signed_up_and_answering() -> None:
     assert engaged.value.endswith("3 of 4 homes")
 
 
+@pytest.mark.django_db
+@time_machine.travel(AS_OF, tick=False)
+def test_the_kpis_hide_the_referrals_of_a_month_whose_return_hides_its_total() -> None:
+    from swc.organisations.models import Role
+    from swc.organisations.tests.factories import LocalAuthorityFactory, user_with_role
+    from swc.referrals.models import Referral
+    from swc.reporting.publication import return_published
+    from swc.reporting.returns import ReturnMonth
+    from swc.reporting.selectors import kpi_dashboard, kpi_months_for, monthly_return_figures
+
+    # By hand: October, seven referrals from one authority, aged (on 5 October) 8, 11, and
+    # 14 five times: three age bands of 1, 1 and 5, hidden, with nothing but zeros beside
+    # them, so the return hides its national total of 7 too. September: six referrals, all
+    # aged 14, nothing hidden.
+    la = LocalAuthorityFactory()
+    for when, born in [
+        (at(2026, 10, 5, 10), dt.date(2018, 1, 1)),
+        (at(2026, 10, 5, 11), dt.date(2015, 1, 1)),
+        *[(at(2026, 10, 6 + k, 10), dt.date(2012, 6, 1)) for k in range(5)],
+        *[(at(2026, 9, 7 + k, 10), dt.date(2012, 6, 1)) for k in range(6)],
+    ]:
+        Referral.objects.create(
+            local_authority=la, status="submitted", submitted_at=when, date_of_birth=born
+        )
+    october = return_published(monthly_return_figures(ReturnMonth(2026, 10)), suppress=True)
+    assert next(t.total for t in october.tables if t.key == "referrals_by_region") == "[c]"
+
+    def referrals(first: dt.date, last: dt.date, *, suppress: bool = True) -> str:
+        return next(
+            k for k in kpi_dashboard(first, last, suppress=suppress) if k.code == "referrals"
+        ).value
+
+    # The KPI for October, or for any period reaching into it, would print the 7 (or a
+    # difference giving it); September alone and November alone are their own.
+    assert referrals(dt.date(2026, 10, 1), dt.date(2026, 10, 31)) == "[c] referrals"
+    assert referrals(dt.date(2026, 9, 1), dt.date(2026, 10, 5)) == "[c] referrals"
+    assert referrals(dt.date(2026, 9, 1), dt.date(2026, 9, 30)) == "6 referrals"
+    assert referrals(dt.date(2026, 11, 1), dt.date(2026, 11, 4)) == "0 referrals"
+    assert referrals(dt.date(2026, 10, 1), dt.date(2026, 10, 31), suppress=False) == "7 referrals"
+    months = kpi_months_for(user_with_role(Role.ANALYST), ReturnMonth(2026, 10))
+    charted = {
+        str(m): next(k for k in ks if k.code == "referrals").chart_values for m, ks in months
+    }
+    assert charted["2026-10"] == (("Referrals", None),)
+    assert charted["2026-09"] == (("Referrals", 6.0),)
+
+
 def test_office_hours_over_christmas_and_a_clock_left_running() -> None:
     # Thursday 24 December 2026 16:30 to Tuesday 29 December 10:00: half an hour on
     # Thursday, Christmas Day (Friday), the weekend and Boxing Day's substitute (Monday 28th)

@@ -224,12 +224,77 @@ def test_no_over_suppression() -> None:
     figures = _quiet_month(referrals)
     regions, total = _printed(figures, "referrals_by_region")
     assert total == "35" and regions["North East"] == "20" and regions["London"] == "15"
+    # In the trend too, beside a month of 35 with a small cell (Camden Vale 3) hidden.
+    small = _quiet_month(
+        [_referral("Alderton")] * 20 + [_referral("Dunmore")] * 12 + [_referral("Camden Vale")] * 3,
+        month="2026-09",
+    )
+    received = {
+        f["month"]: {**f["counts"], "authority_regions": f["authority_regions"]}
+        for f in (small, figures)
+    }
+    for by in ("region", "authority"):
+        assert trend_table(received, by=by, suppress=True).column_totals == ("35", "35")
     # A need named on 6 referrals has no total to protect: printed.
     needs_figures = _quiet_month(
         [_referral("Alderton", needs=("Self-harm",))] * 6 + [_referral("Alderton")] * 30
     )
     needs, needs_total = _printed(needs_figures, "referrals_by_need")
     assert needs["Self-harm"] == "6" and needs_total == ""
+
+
+def test_a_hidden_cell_is_known_to_be_at_least_one() -> None:
+    # By hand: South East 8 = Eastleigh Park 1 + Fairholme 1 + Greyhaven 6; Alderton 20.
+    # Zeros are printed, so a reader takes each [c] as at least 1. Hiding only the two 1s
+    # would leave them adding up to 8 - 6 = 2, so each exactly 1: Greyhaven (the smallest
+    # cell that lifts the pair to 6 or more) goes too, and each could then be up to 8 - 2 = 6.
+    referrals = (
+        [_referral("Eastleigh Park"), _referral("Fairholme")]
+        + [_referral("Greyhaven")] * 6
+        + [_referral("Alderton")] * 20
+    )
+    figures = _quiet_month(referrals)
+    authorities, total = _printed(figures, "referrals_by_authority")
+    regions, _ = _printed(figures, "referrals_by_region")
+    assert authorities == {
+        "Alderton": "20",
+        "Eastleigh Park": "[c]",
+        "Fairholme": "[c]",
+        "Greyhaven": "[c]",
+    }
+    assert regions == {"North East": "20", "London": "0", "South East": "8"}
+    assert total == "28"
+    assert intruder_finds([figures]) == []
+
+
+def test_a_hidden_national_total_is_not_given_away_by_the_children_referred() -> None:
+    # By hand: seven referrals of seven children, none re-referred, all from Alderton: aged
+    # under 10 (1), 10 to 12 (1) and 13 to 14 (5). The three ages are hidden and nothing
+    # but zeros is left beside them, so the total of 7 is hidden too (and with it the
+    # region and the authority, which equal it). Printed, the 7 distinct children and 0
+    # re-referrals would give the referrals (at least 7, at most 7 + 0): the ages would
+    # then add up to 7 with each at least 1, so none could reach 6.
+    referrals = [_referral("Alderton", age=0), _referral("Alderton", age=1)] + [
+        _referral("Alderton", age=2)
+    ] * 5
+    figures = _quiet_month(referrals)
+    figures["children"] = {"distinct_children": 7, "re_referrals_12_months": 0}
+    ages, total = _printed(figures, "referrals_by_age_band")
+    assert ages == {
+        "Under 10": "[c]",
+        "10 to 12": "[c]",
+        "13 to 14": "[c]",
+        "15": "0",
+        "16": "0",
+        "17 and over": "0",
+    }
+    assert total == "[c]"
+    children = dict(return_published(figures, suppress=True).children)
+    assert children == {
+        "Children referred (distinct children)": "[c]",
+        "Referrals of a child referred in the previous 12 months": "0",
+    }
+    assert intruder_finds([figures]) == []
 
 
 def test_the_two_hour_kpi_is_printed_unless_it_counts_one_to_five_referrals() -> None:
@@ -258,12 +323,23 @@ def test_the_trend_hides_what_the_return_hides_and_no_more() -> None:
         f["month"]: {**f["counts"], "authority_regions": f["authority_regions"]}
         for f in (september, october)
     }
+    for by in ("region", "authority"):
+        table = trend_table(received, by=by, suppress=True)
+        for f in (september, october):
+            printed, total = _printed(f, f"referrals_by_{by}")
+            column = table.column_labels.index(f["month"])
+            for row, name in enumerate(table.row_labels):
+                assert table.cells[row][column] == printed.get(name, "0"), (by, name)
+            assert table.column_totals[column] == total
+    # By hand, by region: September's North East 8 and London 13 are printed in its return,
+    # so in the trend; October's North East 2 is hidden, and London 12 with it.
+    regions = trend_table(received, by="region", suppress=True)
+    assert dict(zip(regions.row_labels, regions.cells, strict=True)) == {
+        "London": ("13", "[c]"),
+        "North East": ("8", "[c]"),
+    }
+    assert regions.column_totals == ("21", "14")
     table = trend_table(received, by="authority", suppress=True)
-    for f in (september, october):
-        printed, _ = _printed(f, "referrals_by_authority")
-        column = table.column_labels.index(f["month"])
-        for row, name in enumerate(table.row_labels):
-            assert table.cells[row][column] == printed.get(name, "0")
     # A total over the months is printed only when every month's cell is.
     assert table.row_totals[table.row_labels.index("Camden Vale")] == "[c]"
     assert table.grand_total == "35"
