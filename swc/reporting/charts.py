@@ -201,7 +201,11 @@ def _axes(top: float, layout: _Layout, labels: Sequence[str]) -> list[str]:
         f'stroke="#0b0c0c"/>',
     ]
     # Whole-number steps where the axis allows (0, 10, 20 ... 50 rather than 12.5, 37.5).
-    steps = 4 if (top / 4).is_integer() or not (top / 5).is_integer() else 5
+    if top.is_integer() and top < 4:
+        # A low axis (every value hidden or small) steps by one: 0, 1, 2, never 0.25.
+        steps = int(top)
+    else:
+        steps = 4 if (top / 4).is_integer() or not (top / 5).is_integer() else 5
     for k in range(steps + 1):
         value = top * k / steps
         y = base - PLOT_HEIGHT * k / steps

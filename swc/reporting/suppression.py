@@ -356,17 +356,44 @@ def _widen(
     level: Mapping[Key, int],
     hidden: set[Key],
 ) -> bool:
-    """Hide one more printed cell sharing a sum with ``exposed`` (else with any hidden cell)."""
-    for pool in (
-        [s for s in sums if exposed in (s.total, *s.parts)],
-        [s for s in sums if hidden & {s.total, *s.parts}],
-        list(sums),
-    ):
-        visible = _candidates({k for s in pool for k in (s.total, *s.parts)}, cells, hidden)
-        if visible:
-            hidden.add(min(visible, key=lambda k: _cost(cells, level, PROTECTED_HIGH, k)))
-            return True
-    return False
+    """Hide one more printed cell, one that can widen what ``exposed`` can be.
+
+    Only a cell linked to ``exposed`` through sums of hidden cells can: the reader's
+    programme for ``exposed`` involves those cells alone. Among them the cheapest by
+    level (an inner cell, then a region or table total, then a national total), then
+    the nearest, then the smallest. When every authority of the national list is hidden,
+    the national total is the only printed cell in a sum with a London authority, but a
+    printed region, linked through London, serves as well and costs less.
+    """
+    member_of: dict[Key, list[Sum]] = {}
+    for s in sums:
+        for k in (s.total, *s.parts):
+            member_of.setdefault(k, []).append(s)
+    distance: dict[Key, int] = {}
+    seen, frontier, step = {exposed}, [exposed], 0
+    while frontier:
+        step += 1
+        following = []
+        for cell in frontier:
+            for s in member_of.get(cell, ()):
+                for k in (s.total, *s.parts):
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    if k in hidden:
+                        following.append(k)
+                    elif cells[k] > 0:  # zeros are printed, never hidden
+                        distance[k] = step
+        frontier = following
+    if not distance:
+        return False
+    hidden.add(
+        min(
+            distance,
+            key=lambda k: (level.get(k, 0), distance[k], *_cost(cells, level, PROTECTED_HIGH, k)),
+        )
+    )
+    return True
 
 
 # --- the old two-way table, for callers that publish a table on its own --------------

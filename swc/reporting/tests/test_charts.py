@@ -95,3 +95,24 @@ def test_line_chart_breaks_at_gaps() -> None:
 def test_series_length_must_match_labels() -> None:
     with pytest.raises(ValueError):
         line_chart("x", "t", ["a"], [Series("s", (1, 2))])
+
+
+@pytest.mark.parametrize(
+    ("values", "ticks"),
+    [
+        # Every value hidden: nothing to scale to, so the axis is 0 to 1, by one.
+        (["[c]", "[c]", "0"], ["0", "1"]),
+        (["2", "[c]", "1"], ["0", "1", "2"]),
+        # 3 rounds up to an axis of 5 (1, 2 or 5 times a power of ten).
+        (["3"], ["0", "1", "2", "3", "4", "5"]),
+        (["17"], ["0", "5", "10", "15", "20"]),
+    ],
+)
+def test_a_low_axis_counts_in_whole_numbers(values: list[str], ticks: list[str]) -> None:
+    labels = [f"r{k}" for k in range(len(values))]
+    chart = bar_chart("low", "Counts", labels, [Series("n", tuple(shown_value(v) for v in values))])
+    root = ET.fromstring(chart.svg)  # noqa: S314 - our own output
+    axis = [
+        t.text for t in root.findall(f"{SVG}text[@text-anchor='end']") if t.get("transform") is None
+    ]
+    assert axis == ticks

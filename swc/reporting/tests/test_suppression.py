@@ -357,6 +357,34 @@ def test_the_suppression_is_decided_once_for_the_same_cells() -> None:
     assert publication_suppress(copy.deepcopy(publication)) == {("a",), ("b",)}
 
 
+def test_a_region_is_hidden_before_the_national_total_when_either_would_serve() -> None:
+    # By hand: region R1 has five authorities of 1 (R1 = 5), R2 two of 4 (R2 = 8), R3 two
+    # of 1 (R3 = 2); 15 in all. Every authority is hidden, R1 and R3 too (1 to 5). Each sum
+    # alone looks safe, but R1 + R3 = 15 - 8 = 7 with R3 at least 2 (two authorities of at
+    # least 1) pins R1 to 5 and each of its authorities to 1. The only printed cell in a sum
+    # with an R1 authority is the national total; R2, printed in the region table beside the
+    # hidden R1, serves as well: hidden, R1 can be up to 15 - 2 - 2 = 11, each of its
+    # authorities up to 11 - 4 = 7, and the national total of 15 stays printed.
+    publication = Publication()
+    total = publication.add(("total",), 15, level=2)
+    authorities: dict[str, list[tuple[str, ...]]] = {}
+    for region, values in (("R1", [1] * 5), ("R2", [4, 4]), ("R3", [1, 1])):
+        authorities[region] = [
+            publication.add(("authority", f"{region}-{k}"), v) for k, v in enumerate(values)
+        ]
+        publication.add(("region", region), sum(values), level=1)
+        publication.add_sum(("region", region), authorities[region])
+    publication.add_sum(total, [a for region in authorities.values() for a in region])
+    publication.add_sum(total, [("region", r) for r in authorities])
+    hidden = publication_suppress(publication)
+    assert hidden == {
+        *(a for region in authorities.values() for a in region),
+        ("region", "R1"),
+        ("region", "R2"),
+        ("region", "R3"),
+    }
+
+
 # --- the intruder's audit over generated months ----------------------------------------
 
 # Pure arithmetic that reads no clock: the runs with the clock frozen at awkward instants
