@@ -119,9 +119,11 @@ class ListSending(models.Model):
 
 
 class ResponseKind(models.TextChoices):
-    ACCEPT = "accept", "Accept: offer a bed"
-    DECLINE = "decline", "Decline"
-    INFORMATION = "information", "Ask for more information"
+    # Labels say what the home did, as the answers table shows it: "Ask for more information"
+    # read as an action to take, and is the name of the unit's own move on a referral.
+    ACCEPT = "accept", "Offered a bed"
+    DECLINE = "decline", "Declined"
+    INFORMATION = "information", "Asked a question"
 
 
 class DeclineReason(models.TextChoices):
@@ -171,7 +173,7 @@ class HomeResponse(models.Model):
 
 
 class OfferStatus(models.TextChoices):
-    OPEN = "open", "Open"
+    OPEN = "open", "Waiting for a decision"
     ACCEPTED = "accepted", "Accepted"
     WITHDRAWN = "withdrawn", "Withdrawn by the home"
     DECLINED = "declined", "Declined by the authority"

@@ -268,6 +268,7 @@ class Shortlist:
     homes: tuple[ListHome, ...]
     excluded: tuple[ListExcluded, ...]
     sendings: tuple[ListSending, ...]
+    exclusions_shared: bool = False  # whether the unit shared why the excluded homes cannot
 
     def home(self, home_id: int) -> ListHome | None:
         return next((h for h in self.homes if h.home_id == home_id), None)
@@ -349,6 +350,7 @@ def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
         homes=tuple(homes),
         excluded=excluded,
         sendings=tuple(sendings),
+        exclusions_shared=shared,
     )
 
 

@@ -189,9 +189,7 @@ def test_a_child_is_referred_matched_offered_a_bed_accepted_and_admitted(person)
         "The answer has been recorded"
     )
     answers = page.locator("table", has_text="Answer")
-    expect(answers.locator("tbody tr", has_text="Larkspur Lodge")).to_contain_text(
-        "Accept: offer a bed"
-    )
+    expect(answers.locator("tbody tr", has_text="Larkspur Lodge")).to_contain_text("Offered a bed")
     home.assert_accessible()
     assert Offer.objects.get().status == OfferStatus.OPEN
 

@@ -243,6 +243,9 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
             "shortlist": selectors.shortlist_for(request.user, referral),
             "checked_at": clock.now(),
             "has_offers": Offer.objects.filter(referral=referral).exists(),
+            # "and decide" only while the workflow lets this person accept an offer.
+            "may_decide": Status.OFFER_ACCEPTED in referral_moves_for(request.user, referral)
+            and Offer.objects.filter(referral=referral, status=OfferStatus.OPEN).exists(),
         },
     )
 

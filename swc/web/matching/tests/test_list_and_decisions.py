@@ -20,6 +20,7 @@ from swc.matching.services import (
     home_response_record,
     match_run,
     offer_accept,
+    offer_decline,
     placement_admit,
     shortlist_send,
 )
@@ -492,3 +493,91 @@ def test_the_home_records_the_discharge_with_a_time_and_the_authority_sees_it(
     placement.refresh_from_db()
     assert placement.discharged_at == dt.datetime(2026, 3, 25, 17, 5, tzinfo=dt.UTC)
     assert placement.length_of_stay_days == 14
+
+
+# --- words after the decision ------------------------------------------------------------
+
+
+def test_the_list_offers_a_decision_only_while_one_can_be_made(client_for, scene) -> None:
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    client = client_for(referrer)
+    url = f"/matching/referrals/{scene['referral'].pk}/list/"
+    assert "See the offers and decide" in client.get(url).content.decode()
+    offer_accept(offer=scene["offer"], by=referrer)
+    after = client.get(url).content.decode()
+    assert "See the offers and decide" not in after
+    assert f'href="/matching/referrals/{scene["referral"].pk}/offers/">See the offers</a>' in after
+
+
+def test_the_list_says_when_the_unit_kept_its_reasons_for_the_other_homes(client_for, scene):
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    url = f"/matching/referrals/{scene['referral'].pk}/list/"
+    kept = "has not shared why these homes cannot take the child"
+    assert kept in client_for(referrer).get(url).content.decode()
+    shortlist_send(
+        run=scene["run"],
+        by=scene["coordinator"],
+        home_ids=[scene["far"].pk],
+        exclusions_shared=True,
+    )
+    shared = client_for(referrer).get(url).content.decode()
+    assert kept not in shared and "Full Home: " in shared
+
+
+def test_the_accept_page_repeats_the_homes_conditions(client_for, scene) -> None:
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    page = client_for(referrer).get(f"/matching/offers/{scene['offer'].pk}/accept/")
+    text = page.content.decode()
+    assert "You are accepting Near Home at £6,800.00 a week from 11 March 2026." in text
+    assert "The home's conditions: After a planning meeting" in text
+
+
+def test_a_home_the_referral_closed_to_still_reads_what_happened_to_its_answer(
+    client_for, scene
+) -> None:
+    """Once closed, each home's page still says what became of its answer, and why."""
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    # Far Home offers and the authority declines it; Other Home offers and is not chosen.
+    other = home_make(name="Other Home", latitude=52.3, longitude=-1.4)
+    run = match_run(referral=scene["referral"], by=scene["coordinator"])
+    shortlist_send(run=run, by=scene["coordinator"], home_ids=[scene["far"].pk, other.pk])
+    offers = {
+        home.name: home_response_record(
+            referral=scene["referral"],
+            kind="accept",
+            by=manager_of(home),
+            vacancy=free_bed(home),
+            available_from=TODAY + dt.timedelta(days=2),
+        ).offer
+        for home in (scene["far"], other)
+    }
+    offer_decline(offer=offers["Far Home"], by=referrer, reason="Too far from the child's school")
+    offer_accept(offer=scene["offer"], by=referrer)
+    respond = f"/matching/referrals/{scene['referral'].pk}/respond/"
+
+    def stage(home) -> str:  # type: ignore[no-untyped-def]
+        return client_for(manager_of(home)).get(respond).content.decode()
+
+    far, middle, not_chosen = stage(scene["far"]), stage(scene["middle"]), stage(other)
+    for page in (far, middle, not_chosen):
+        assert "This referral is closed to your home" in page
+        assert "No further action is needed." in page
+    assert "The authority declined your offer. Reason: Too far from the child&#x27;s school." in far
+    assert "Your home declined it. Reason: Staffing." in middle
+    assert "The authority chose another home" in not_chosen
+    assert "The bed stays free on your register." in not_chosen
+    # The answers table says what the home did, in words.
+    assert ">Declined<" in middle and "Accept: offer a bed" not in far
+    assert ">Offered a bed<" in far
+
+
+def test_the_chosen_home_reads_the_authoritys_phone_as_people_write_it(client_for, scene) -> None:
+    Referral.objects.filter(pk=scene["referral"].pk).update(social_worker_phone="+441234567890")
+    offer_accept(offer=scene["offer"], by=user_with_role(Role.REFERRER, scene["la"].organisation))
+    page = client_for(manager_of(scene["near"])).get(
+        f"/matching/referrals/{scene['referral'].pk}/respond/"
+    )
+    text = page.content.decode()
+    assert "01234 567890" in text and "+441234567890" not in text
+    assert f"/documents/referral/{scene['referral'].pk}/" in text
+    assert "Offered a bed" in text
