@@ -280,6 +280,15 @@ def _message_for(event: DomainEvent) -> str:
         return Message.REGISTER_NOT_CONFIRMED_UNIT
     if (
         event.kind == EventKind.HOME_RESPONDED
+        and event.detail.get("kind") == "information"
+        and event.detail.get("counted")
+    ):
+        # A counted "ask for more information" answer is a question in the thread, and the
+        # questions part tells whoever holds it (the unit to pass it on, or the authority):
+        # told here as well, the authority heard of a question it could not yet read.
+        return ""
+    if (
+        event.kind == EventKind.HOME_RESPONDED
         and event.detail.get("kind") == "accept"
         and event.detail.get("counted")
     ):

@@ -108,8 +108,9 @@ def question_from_home_response(event: DomainEvent) -> Question | None:
     transaction that records the home's answer. The words go into the thread,
     through the unit or directly as the unit has chosen (directly when the unit
     took the question by phone), so that the authority can read and answer
-    them and the answer comes back to the home. Nothing is notified here: the
-    home's answer already tells the unit and the authority.
+    them and the answer comes back to the home. It is notified as a question
+    asked on the questions page is: the unit to pass it on, or the authority when
+    it goes directly (the home's answer itself is not notified again).
     """
     if event.kind != EventKind.HOME_RESPONDED or event.detail.get("kind") != "information":
         return None
@@ -150,6 +151,15 @@ def question_from_home_response(event: DomainEvent) -> Question | None:
             "route": question.route,
             "home_response_id": response.pk,
         },
+    )
+    event_publish(
+        _event(
+            EventKind.QUESTION_ASKED if direct else EventKind.QUESTION_FOR_UNIT,
+            question,
+            key=f"question:{question.pk}:asked",
+            by=response.recorded_by,
+            to_home=True,
+        )
     )
     return question
 

@@ -3,11 +3,13 @@ question: its words reach the thread, and the answer comes back to the home."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from swc.matching.models import ResponseKind
 from swc.matching.services import home_response_record
-from swc.notifications.messages import Message
+from swc.notifications.messages import Message, message_render
 from swc.notifications.models import Notification
 from swc.questions.models import Question, QuestionRoute, QuestionStatus
 from swc.questions.selectors import questions_for
@@ -16,8 +18,18 @@ from swc.questions.services import question_answer, question_pass_on, question_r
 pytestmark = pytest.mark.django_db
 
 
-def _messages() -> set[str]:
-    return set(Notification.objects.values_list("message", flat=True))
+def _told(world) -> dict[str, Counter[str]]:  # type: ignore[no-untyped-def]
+    """Each person's messages by kind (email only: nobody here has a phone)."""
+    return {
+        person: Counter(
+            Notification.objects.filter(recipient=world[person]).values_list("message", flat=True)
+        )
+        for person in ("referrer", "coordinator", "unit_manager", "home_manager")
+    }
+
+
+def _added(before, after):  # type: ignore[no-untyped-def]
+    return {person: after[person] - before[person] for person in after}
 
 
 def test_the_homes_question_goes_to_the_unit_then_the_authority_and_the_answer_back(world):
@@ -34,15 +46,33 @@ def test_the_homes_question_goes_to_the_unit_then_the_authority_and_the_answer_b
         QuestionStatus.WITH_UNIT,
     )
     assert question.asked_by_organisation == world["home"].organisation
-    # The home's answer already told the unit and the authority: no second message.
-    assert _messages() == {Message.HOME_RESPONDED}
+    # Expected messages typed by hand. The unit is told once, to pass it on; the authority
+    # is not told of a question it cannot read yet (it is 404 to it while with the unit).
+    asked = _told(world)
+    assert asked == {
+        "referrer": Counter(),
+        "coordinator": Counter({Message.QUESTION_FOR_UNIT: 1}),
+        "unit_manager": Counter({Message.QUESTION_FOR_UNIT: 1}),
+        "home_manager": Counter(),
+    }
     assert [q.pk for q in questions_for(world["home_manager"], world["referral"])] == [question.pk]
     assert list(questions_for(world["second_home_manager"], world["referral"])) == []
 
     question_pass_on(question=question, by=world["coordinator"])
+    passed = _told(world)
+    assert _added(asked, passed) == {
+        "referrer": Counter({Message.QUESTION_ASKED: 1}),
+        "coordinator": Counter(),
+        "unit_manager": Counter(),
+        "home_manager": Counter(),
+    }
     question_answer(question=question, by=world["referrer"], text="Yes, in March.")
-    told = Notification.objects.filter(message=Message.QUESTION_ANSWERED)
-    assert {n.recipient for n in told} == {world["home_manager"]}
+    assert _added(passed, _told(world)) == {
+        "referrer": Counter(),
+        "coordinator": Counter(),
+        "unit_manager": Counter(),
+        "home_manager": Counter({Message.QUESTION_ANSWERED: 1}),
+    }
 
 
 def test_with_direct_questions_it_reaches_the_authority_at_once(world):
@@ -55,6 +85,18 @@ def test_with_direct_questions_it_reaches_the_authority_at_once(world):
     )
     [question] = questions_for(world["referrer"], world["referral"])
     assert question.status == QuestionStatus.WITH_AUTHORITY
+    # Once, to the authority, with a link to the questions it can now read.
+    assert _told(world) == {
+        "referrer": Counter({Message.QUESTION_ASKED: 1}),
+        "coordinator": Counter(),
+        "unit_manager": Counter(),
+        "home_manager": Counter(),
+    }
+    told = Notification.objects.get(recipient=world["referrer"])
+    body = message_render(told.message, told.personalisation)[1]
+    assert body.startswith("Swanwick Lodge has asked a question about referral R")
+    assert f"/questions/referral/{world['referral'].pk}/" in body
+    assert "court" not in body
 
 
 def test_a_question_taken_by_phone_by_the_unit_goes_straight_to_the_authority(world):
