@@ -219,7 +219,9 @@ class _MomentForm(GovukFormMixin, forms.Form):
 
 class AdmitForm(_MomentForm):
     day_field, time_field = "admitted_on", "admitted_time"
-    admitted_on = DayField(label="Date the child arrived", required=True)
+    admitted_on = DayField(
+        label="Date the child arrived", required=True, what="the date the child arrived"
+    )
     admitted_time = TimeOfDayField(
         label="Time the child arrived",
         error_messages={"required": "Enter the time the child arrived"},
@@ -228,15 +230,23 @@ class AdmitForm(_MomentForm):
 
 class DischargeForm(_MomentForm):
     day_field, time_field = "discharged_on", "discharged_time"
-    discharged_on = DayField(label="Date the child left", required=True)
+    discharged_on = DayField(
+        label="Date the child left", required=True, what="the date the child left"
+    )
     discharged_time = TimeOfDayField(
         label="Time the child left", error_messages={"required": "Enter the time the child left"}
     )
     reason = forms.ChoiceField(
-        label="Why the placement ended", choices=DischargeReason.choices, widget=forms.RadioSelect
+        label="Why the placement ended",
+        choices=DischargeReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the placement ended"},
     )
     destination = forms.ChoiceField(
-        label="Where the child went", choices=DischargeDestination.choices, widget=forms.RadioSelect
+        label="Where the child went",
+        choices=DischargeDestination.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the child went"},
     )
     detail = forms.CharField(label="Details (optional)", required=False, max_length=500)
 

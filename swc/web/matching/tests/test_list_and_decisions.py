@@ -581,3 +581,38 @@ def test_the_chosen_home_reads_the_authoritys_phone_as_people_write_it(client_fo
     assert "01234 567890" in text and "+441234567890" not in text
     assert f"/documents/referral/{scene['referral'].pk}/" in text
     assert "Offered a bed" in text
+
+
+def test_an_empty_admission_or_discharge_says_what_to_enter_for_each_question(
+    client_for, scene
+) -> None:
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    offer_accept(offer=scene["offer"], by=referrer)
+    home = client_for(manager_of(scene["near"]))
+    # A browser posts every field of the form, empty or not.
+    admit = home.post(
+        f"/matching/offers/{scene['offer'].pk}/admit/", {"admitted_on": "", "admitted_time": ""}
+    ).content.decode()
+    for message in ("Enter the date the child arrived", "Enter the time the child arrived"):
+        assert message in admit, message
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        placement = placement_admit(
+            offer=scene["offer"],
+            admitted_at=NOW + dt.timedelta(days=1),
+            by=manager_of(scene["near"]),
+        )
+        page = client_for(manager_of(scene["near"])).post(
+            f"/matching/placements/{placement.pk}/discharge/",
+            {"discharged_on": "", "discharged_time": "", "detail": ""},
+        )
+    text = page.content.decode()
+    summary = text.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    for message in (
+        "Enter the date the child left",
+        "Enter the time the child left",
+        "Select why the placement ended",
+        "Select where the child went",
+    ):
+        assert message in summary, message
+    assert "This field is required" not in text
+    assert Placement.objects.get().discharged_on is None
