@@ -616,3 +616,21 @@ def test_an_empty_admission_or_discharge_says_what_to_enter_for_each_question(
         assert message in summary, message
     assert "This field is required" not in text
     assert Placement.objects.get().discharged_on is None
+
+
+def test_a_home_reads_only_its_own_offer_and_price_on_the_offers_page(client_for, scene) -> None:
+    price_set(scene["far"], "7100.00")
+    shortlist_send(run=scene["run"], by=scene["coordinator"], home_ids=[scene["far"].pk])
+    home_response_record(
+        referral=scene["referral"],
+        kind="accept",
+        by=manager_of(scene["far"]),
+        vacancy=free_bed(scene["far"]),
+        available_from=TODAY,
+    )
+    url = f"/matching/referrals/{scene['referral'].pk}/offers/"
+    referrer = client_for(user_with_role(Role.REFERRER, scene["la"].organisation)).get(url)
+    assert "£6,800.00" in referrer.content.decode() and "£7,100.00" in referrer.content.decode()
+    near = client_for(manager_of(scene["near"])).get(url).content.decode()
+    assert "£6,800.00" in near
+    assert "£7,100.00" not in near and "Far Home" not in near
