@@ -213,7 +213,10 @@ def return_xlsx(figures: dict[str, Any], release: Release | None = None) -> byte
             "Date published",
             release.published_on.strftime("%-d %B %Y") if release.published_on else "Not published",
         ),
-        ("Due to the Department for Education on", f"{figures['due_on']}"),
+        (
+            "Due to the Department for Education on",
+            dt.date.fromisoformat(figures["due_on"]).strftime("%A %-d %B %Y"),
+        ),
         ("Source", SOURCE),
         ("Coverage", COVERAGE),
         ("Contact", CONTACT),

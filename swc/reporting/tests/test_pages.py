@@ -88,7 +88,12 @@ def test_xlsx_opens_and_matches_the_analysts_page(client_for, october) -> None:
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[:2] == ["Cover", "Notes"]
     cover = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row}
-    assert cover["Due to the Department for Education on"] == "2026-11-13"
+    assert book["Cover"]["A1"].value == (
+        "Secure welfare placements: monthly return to the Department for Education, October 2026"
+    )
+    assert cover["Period"] == "October 2026 (1 to 31 October 2026)"
+    # Friday 13 November 2026 is the 10th working day of November (test_returns.py).
+    assert cover["Due to the Department for Education on"] == "Friday 13 November 2026"
     for heading in ("Period", "Source", "Coverage", "Contact", "Revisions policy"):
         assert cover[heading], heading
     assert cover["Date published"] == "Not published"  # live figures, not signed off
@@ -227,6 +232,15 @@ def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_q
     assert html.count('data-kpi="') == 7
     # A chart per KPI over the last 12 months, each with its table; the volume KPI is the trend.
     assert html.count('aria-labelledby="chart-kpi-') == 6 and html.count('id="table-kpi-') == 6
+    # Each over the 12 complete months to 5 November 2026 (November 2025 to October 2026),
+    # against its target where it has one: engaged 100, signed up 85, satisfied 85, two
+    # hours 85, returns on time 100 (the referrals have none).
+    for code in ("referrals", "engaged", "signed_up", "satisfaction", "list_two_hours"):
+        table = html[html.index(f'id="table-kpi-{code}"') :]
+        table = table[: table.index("</table>")]
+        months = re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th>', table)
+        assert months[0] == "Nov 2025" and months[-1] == "Oct 2026" and len(months) == 12
+    assert re.findall(r"\(target (\d+)\)</caption>", html) == ["100", "85", "85", "85", "100"]
     # No one has signed up: both authorities are listed to remind.
     assert "Not yet signed up" in html and "Synthshire" in html
     assert "0.0% (0 of 2)" in html
@@ -254,6 +268,9 @@ def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_q
     html = trend.content.decode()
     assert "<svg" in html and 'id="table-trend"' in html
     assert "South East" in html
+    # Each chart under its heading; months in words, as on the KPI charts.
+    assert '<h2 class="govuk-heading-m">Referrals received each month by region</h2>' in html
+    assert ">Jul 2026</th>" in html and ">2026-07<" not in html
     months = client.get(
         reverse("reporting:trend"),
         {"start_month": "10", "start_year": "2026", "end_month": "7", "end_year": "2026"},

@@ -358,7 +358,12 @@ def trend(request: HttpRequest) -> HttpResponse:
     elif not request.GET:
         form = TrendForm(initial={"start": first.first_day, "end": last.first_day, "by": by})
     table = None if form.errors else selectors.trend_for(request.user, first, last, by)
-    labels = list(table.column_labels) if table else []
+    # Months as the KPI charts write them ("Oct 2026"), never the code's "2026-10".
+    labels = (
+        [ReturnMonth.parse(m).first_day.strftime("%b %Y") for m in table.column_labels]
+        if table
+        else []
+    )
     rows = (
         list(zip(table.row_labels, (list(r) for r in table.cells), table.row_totals, strict=True))
         if table
