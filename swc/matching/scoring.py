@@ -303,9 +303,18 @@ def part_words(name: str, facts: Facts) -> str:
         needs, met = facts["needs"], facts["met"]
         if not needs:
             return "The referral lists no needs calling for specialist support"
-        return f"Specialist support for {len(met)} of the child's {needs} needs" + (
-            f" ({_labels(met)})" if met else ""
-        )
+        # In words a person would say: "all of", "the child's need", never "1 of 1 needs".
+        if not met:
+            return (
+                "No specialist support for the child's need"
+                if needs == 1
+                else f"No specialist support for any of the child's {needs} needs"
+            )
+        if needs == 1:
+            return f"Specialist support for the child's need ({_labels(met)})"
+        if len(met) == needs:
+            return f"Specialist support for all of the child's needs ({_labels(met)})"
+        return f"Specialist support for {len(met)} of the child's {needs} needs ({_labels(met)})"
     if name == "group_fit":
         if not facts["needs"]:
             return "The referral lists no needs to weigh against the group"

@@ -98,7 +98,7 @@ def test_a_kept_run_shows_the_same_explanations_as_before() -> None:
             "Specialist support",
             25.0,
             25.0,
-            "Specialist support for 2 of the child's 2 needs (going missing and self-harm)",
+            "Specialist support for all of the child's needs (going missing and self-harm)",
         ),
         (
             "Fit with current group",

@@ -19,6 +19,7 @@ from swc.matching.scoring import (
     ChildProfile,
     HomeProfile,
     match_referral,
+    part_words,
 )
 
 TODAY = dt.date(2026, 3, 2)
@@ -369,3 +370,22 @@ def test_the_coordinators_documentation_states_the_weights_in_use() -> None:
         assert row in text, row
     for hours, factor in w.urgency_tiers:
         assert f"**× {factor:g}**" in text and f"within {hours:g} hours" in text
+
+
+# Expected sentences typed by hand: never "1 of the child's 1 needs".
+@pytest.mark.parametrize(
+    ("needs", "met", "words"),
+    [
+        (1, [], "No specialist support for the child's need"),
+        (1, ["going_missing"], "Specialist support for the child's need (going missing)"),
+        (2, [], "No specialist support for any of the child's 2 needs"),
+        (2, ["self_harm"], "Specialist support for 1 of the child's 2 needs (self-harm)"),
+        (
+            2,
+            ["self_harm", "going_missing"],
+            "Specialist support for all of the child's needs (going missing and self-harm)",
+        ),
+    ],
+)
+def test_specialist_support_is_said_as_a_person_would(needs, met, words) -> None:
+    assert part_words("specialist_support", {"needs": needs, "met": met}) == words
