@@ -634,3 +634,16 @@ def test_a_home_reads_only_its_own_offer_and_price_on_the_offers_page(client_for
     near = client_for(manager_of(scene["near"])).get(url).content.decode()
     assert "£6,800.00" in near
     assert "£7,100.00" not in near and "Far Home" not in near
+
+
+def test_once_the_list_is_provided_the_unit_is_offered_to_send_to_more_homes(
+    client_for, scene
+) -> None:
+    page = client_for(scene["coordinator"]).get(f"/matching/referrals/{scene['referral'].pk}/")
+    text = page.content.decode()
+    assert "Send to the chosen homes too" in text and "Send to every home with a bed" in text
+    assert "Provide the list" not in text
+    fresh = complete_referral(local_authority=scene["la"])
+    match_run(referral=fresh, by=scene["coordinator"])
+    first = client_for(scene["coordinator"]).get(f"/matching/referrals/{fresh.pk}/")
+    assert "Provide the list and send to the chosen homes" in first.content.decode()
