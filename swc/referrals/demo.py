@@ -30,6 +30,7 @@ from swc.organisations.models import LocalAuthority
 
 from .completeness import AGE_MAX, age_on
 from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
+from .services import referral_list_clocks_refresh
 from .workflow import Status
 
 SEED = 20260401
@@ -311,6 +312,7 @@ def _referrals_make(
                 ReferralShare(referral=referral, home_organisation=organisation, shared_at=at)
             )
     ReferralEvent.objects.bulk_create(events, batch_size=500)
+    referral_list_clocks_refresh([referral.pk for referral in referrals])
     ReferralShare.objects.bulk_create(shares, batch_size=500, ignore_conflicts=True)
     return len(referrals)
 

@@ -266,6 +266,42 @@ class ReferralEvent(models.Model):
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class ReferralListClock(models.Model):
+    """A referral's two-hour list clock (``deadlines.list_clock``) as its status history stands.
+
+    Derived data, kept by ``services.referral_list_clocks_refresh`` in the transaction that
+    records a status (and rebuilt by ``manage.py list_clocks_rebuild``), so that the KPI of
+    a period is a few counts over these rows rather than a walk through every status change
+    of its referrals. Each outcome is within two hours (True), a miss (False) or not
+    counted (None), as ``deadlines.list_outcome`` decides it; while the clock is still
+    ``running`` the outcomes are left empty and worked out from the history when read.
+    """
+
+    referral = models.OneToOneField(
+        Referral, primary_key=True, on_delete=models.CASCADE, related_name="list_clock"
+    )
+    first_completed_at = models.DateTimeField(null=True, blank=True)
+    last_completed_at = models.DateTimeField(null=True, blank=True)
+    listed_at = models.DateTimeField(null=True, blank=True)
+    running = models.BooleanField(default=False)
+    # While running: the stretches it ran before the current one, [[from, to], ...] in ISO.
+    earlier_stretches = models.JSONField(default=list, blank=True)
+    last_elapsed = models.BooleanField(null=True, blank=True)
+    last_office = models.BooleanField(null=True, blank=True)
+    first_elapsed = models.BooleanField(null=True, blank=True)
+    first_office = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The KPI of a period counts the clocks last (or first) started in it.
+            models.Index(fields=["last_completed_at"], name="list_clock_last_idx"),
+            models.Index(fields=["first_completed_at"], name="list_clock_first_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Two-hour clock of referral {self.referral_id}"
+
+
 class ReferralShare(models.Model):
     """A referral sent to one home: from then on that home may see what it needs to decide."""
 

@@ -31,8 +31,14 @@ from swc.organisations.models import LocalAuthority, Organisation, OrganisationK
 from swc.organisations.policy import require, user_can
 
 from .completeness import FIELDS, answer_problems, referral_problems
-from .deadlines import keep_alive_of
-from .models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
+from .deadlines import LIST_MEASURES, keep_alive_of, list_clock_settled
+from .models import (
+    Referral,
+    ReferralEvent,
+    ReferralEventKind,
+    ReferralListClock,
+    ReferralShare,
+)
 from .selectors import ReferralSearch
 from .workflow import (
     EDITABLE,
@@ -128,6 +134,64 @@ def _event_add(
         reason=reason,
         detail=detail,
     )
+
+
+LIST_CLOCK_FIELDS = [
+    "first_completed_at",
+    "last_completed_at",
+    "listed_at",
+    "running",
+    "earlier_stretches",
+]
+LIST_CLOCK_FIELDS += LIST_MEASURES
+
+
+def referral_list_clocks_refresh(referral_ids: Iterable[int]) -> int:
+    """Work out the stored two-hour clocks of these referrals afresh from their status
+    history (``deadlines.list_clock_settled``): one read, one write. Called in the
+    transaction that records a status, so the clock never disagrees with the timeline.
+    Returns how many clocks were written (referrals never complete have none).
+    """
+    histories: dict[int, list[tuple[dt.datetime, str]]] = {pk: [] for pk in referral_ids}
+    if not histories:
+        return 0
+    rows = (
+        ReferralEvent.objects.filter(referral_id__in=histories, kind=ReferralEventKind.STATUS)
+        .order_by("referral_id", "at", "id")
+        .values_list("referral_id", "at", "to_status")
+    )
+    for referral_id, at, status in rows:
+        histories[referral_id].append((at, status))
+    clocks = []
+    for referral_id, history in histories.items():
+        fields = list_clock_settled(history)
+        if fields is not None:
+            clocks.append(ReferralListClock(referral_id=referral_id, **fields))
+    ReferralListClock.objects.bulk_create(
+        clocks,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["referral"],
+        update_fields=LIST_CLOCK_FIELDS,
+    )
+    return len(clocks)
+
+
+def referral_list_clocks_rebuild(*, batch: int = 5000) -> int:
+    """Every stored two-hour clock worked out again from the timeline (after loading or
+    mending history by other means than the services): a batch of referrals at a time."""
+    completed = (
+        ReferralEvent.objects.filter(kind=ReferralEventKind.STATUS, to_status=Status.COMPLETE)
+        .order_by("referral_id")
+        .values_list("referral_id", flat=True)
+        .distinct()
+    )
+    ids = list(completed)
+    written = 0
+    for first in range(0, len(ids), batch):
+        with transaction.atomic():
+            written += referral_list_clocks_refresh(ids[first : first + batch])
+    return written
 
 
 def referral_values(referral: Referral) -> dict[str, Any]:
@@ -348,6 +412,7 @@ def referral_transition(
         reason=reason,
         detail=detail,
     )
+    referral_list_clocks_refresh([moved.pk])
     audit_record(
         actor=by,
         action=AuditAction.CHANGE,

@@ -13,7 +13,31 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from swc.core.calendar import office_hours_between
-from swc.referrals.deadlines import LIST_WITHIN, list_due_at
+from swc.referrals.deadlines import (
+    CLOCK_RUNNING,
+    LIST_MEASURES,
+    LIST_WITHIN,
+    LISTED,
+    Interval,
+    ListClock,
+    list_clock,
+    list_clock_outcomes,
+    list_clock_running,
+    list_due_at,
+    list_outcome,
+)
+
+__all__ = [
+    "CLOCK_RUNNING",
+    "LISTED",
+    "LIST_MEASURES",
+    "Interval",
+    "ListClock",
+    "list_clock",
+    "list_clock_outcomes",
+    "list_clock_running",
+    "list_outcome",
+]
 
 TWO_HOURS = LIST_WITHIN
 
@@ -74,111 +98,14 @@ def list_within_two_hours_office(completed_at: dt.datetime, list_provided_at: dt
     return office_hours_between(completed_at, list_provided_at) <= TWO_HOURS
 
 
-# The statuses in which the two-hour clock runs (docs/workflow.md): complete and not yet
-# given a list. A request for more information stops it; a re-completion restarts it.
-CLOCK_RUNNING = "complete"
-LISTED = "shortlisted"
 # The statuses in which a child is waiting for a bed: submitted and not yet with an accepted
 # offer, placed or closed. An offer that falls through puts the child back to waiting.
 WAITING_STATUSES = frozenset(
     {"submitted", "complete", "information_requested", "shortlisted", "with_homes"}
 )
 
-Interval = tuple[dt.datetime, dt.datetime]
-
-
-@dataclass(frozen=True)
-class ListClock:
-    """When a referral's two-hour clock ran, read from its status history.
-
-    ``from_first`` holds every stretch the clock ran from the first completion to the
-    list (stopped while the unit waited for more information); ``from_last`` only the
-    stretch since the last completion before the list (the documented KPI, which a
-    request for information restarts).
-    """
-
-    first_completed_at: dt.datetime | None
-    last_completed_at: dt.datetime | None
-    listed_at: dt.datetime | None
-    from_first: tuple[Interval, ...]
-    from_last: tuple[Interval, ...]
-
-
-def list_clock(history: Sequence[tuple[dt.datetime, str]], as_of: dt.datetime) -> ListClock:
-    """The two-hour clock of one referral from its status arrivals ``(at, to_status)``, in order.
-
-    The clock runs while the referral is complete, from its first completion until
-    its first list; after ``as_of`` nothing is known.
-    """
-    running: list[Interval] = []
-    since: dt.datetime | None = None
-    first: dt.datetime | None = None
-    listed: dt.datetime | None = None
-    for at, status in history:
-        if at > as_of:
-            break
-        if since is not None:
-            running.append((since, at))
-            since = None
-        if status == LISTED:
-            listed = at
-            break
-        if status == CLOCK_RUNNING:
-            since = at
-            first = first or at
-    if since is not None:
-        running.append((since, as_of))
-    last = running[-1][0] if running else None
-    return ListClock(first, last, listed, tuple(running), tuple(running[-1:]))
-
-
-def list_outcome(
-    running: Sequence[Interval], listed: bool, *, office_hours: bool = False
-) -> bool | None:
-    """Within two hours (True), a miss (False), or not counted (None).
-
-    A listed referral counts as within when the clock ran two hours or less. Without
-    a list it counts as a miss only once the clock has run more than two hours:
-    until then it may still succeed, and a referral closed (withdrawn) or waiting for
-    information before two hours leaves the denominator.
-    """
-    if office_hours:
-        over = _office_time_exceeds(running, TWO_HOURS)
-    else:
-        over = sum((b - a for a, b in running), dt.timedelta(0)) > TWO_HOURS
-    if listed:
-        return not over
-    return False if over else None
-
-
-# Office time is counted a week at a time, so a clock left running for months is decided
-# by its first week rather than walked day by day to today.
-_OFFICE_CHUNK = dt.timedelta(days=7)
-
-
-def _office_time_exceeds(running: Sequence[Interval], limit: dt.timedelta) -> bool:
-    """Did the clock run more than ``limit`` of office time over these stretches?
-
-    Office time is part of the elapsed time, so stretches that last ``limit`` or less in
-    all cannot exceed it and the calendar is not consulted (most lists come quickly). Else
-    office time is added up a week at a time (it is additive) until it passes ``limit``.
-    """
-    if sum((_utc(b) - _utc(a) for a, b in running), dt.timedelta(0)) <= limit:
-        return False
-    total = dt.timedelta(0)
-    for a, b in running:
-        begin = a
-        while begin < b:
-            finish = min(b, begin + _OFFICE_CHUNK)
-            total += office_hours_between(begin, finish)
-            if total > limit:
-                return True
-            begin = finish
-    return False
-
 
 def _utc(instant: dt.datetime) -> dt.datetime:
-    # Real elapsed time: aware datetimes in the same zone subtract by wall clock.
     return instant.astimezone(dt.UTC)
 
 
@@ -199,31 +126,26 @@ def list_two_hour_counts(
     """The KPI over referrals whose clock started in ``[start, end)``: measured from the last
     completion for those last completed in the period, from the first for those first
     completed in it."""
-    tallies = {
-        key: [0, 0] for key in ("last_elapsed", "last_office", "first_elapsed", "first_office")
-    }
+    tallies = {key: [0, 0] for key in LIST_MEASURES}
     # Compared in UTC: comparing instants in different zones asks each zone its offset.
     start, end = _utc(start), _utc(end)
     for clock in clocks:
-        listed = clock.listed_at is not None
-        # From the first and from the last completion are the same stretches for a referral
-        # never asked for more information: each outcome is worked out once.
-        outcomes: dict[tuple[tuple[Interval, ...], bool], bool | None] = {}
-        for which, began, running in (
-            ("last", clock.last_completed_at, clock.from_last),
-            ("first", clock.first_completed_at, clock.from_first),
-        ):
-            if began is None or not start <= began < end:
+        for measure, (began, outcome) in list_clock_outcomes(clock).items():
+            if began is None or outcome is None or not start <= began < end:
                 continue
-            for kind, office in (("elapsed", False), ("office", True)):
-                if (running, office) not in outcomes:
-                    outcomes[running, office] = list_outcome(running, listed, office_hours=office)
-                outcome = outcomes[running, office]
-                if outcome is None:
-                    continue
-                tallies[f"{which}_{kind}"][0] += outcome
-                tallies[f"{which}_{kind}"][1] += 1
+            tallies[measure][0] += outcome
+            tallies[measure][1] += 1
     return TwoHourCounts(**{key: (a, b) for key, (a, b) in tallies.items()})
+
+
+def two_hour_counts_add(*counts: TwoHourCounts) -> TwoHourCounts:
+    """The counts of several groups of referrals together."""
+    return TwoHourCounts(
+        **{
+            key: (sum(getattr(c, key)[0] for c in counts), sum(getattr(c, key)[1] for c in counts))
+            for key in LIST_MEASURES
+        }
+    )
 
 
 def status_on(history: Sequence[tuple[dt.datetime, str]], instant: dt.datetime) -> str | None:

@@ -57,6 +57,7 @@ from swc.matching.models import (
     ResponseKind,
 )
 from swc.organisations.models import LocalAuthority, Organisation, OrganisationKind
+from swc.referrals.deadlines import list_clock_settled
 from swc.referrals.demo import (
     AGE_WEIGHTS,
     CLOSURE_WEIGHTS,
@@ -69,7 +70,13 @@ from swc.referrals.demo import (
     date_of_birth_draw,
     needs_draw,
 )
-from swc.referrals.models import Referral, ReferralEvent, ReferralEventKind, ReferralShare
+from swc.referrals.models import (
+    Referral,
+    ReferralEvent,
+    ReferralEventKind,
+    ReferralListClock,
+    ReferralShare,
+)
 from swc.referrals.workflow import Status
 
 PREFIX = "NAT-"
@@ -649,6 +656,7 @@ class _BatchWriter:
         self.responses = _Table(HomeResponse, with_ids=True)
         self.offers = _Table(Offer, with_ids=True)
         self.events = _Table(ReferralEvent)
+        self.clocks = _Table(ReferralListClock, with_ids=True)
         self.shares = _Table(ReferralShare)
         self.placements = _Table(Placement)
 
@@ -665,6 +673,7 @@ class _BatchWriter:
     ) -> None:
         now = self.now
         events: list[dict[str, Any]] = []
+        clocks: list[dict[str, Any]] = []
         shares: list[dict[str, Any]] = []
         responses: list[dict[str, Any]] = []
         offers: list[dict[str, Any]] = []
@@ -694,6 +703,12 @@ class _BatchWriter:
                         "reason": reason,
                     }
                 )
+            # The two-hour clock the services keep beside the timeline (referral_transition).
+            clock_fields = list_clock_settled(
+                [(at, to) for at, _, to, _ in story.moves if at <= now]
+            )
+            if clock_fields is not None:
+                clocks.append({"referral_id": pk, **clock_fields})
             shares += [
                 {"referral_id": pk, "home_organisation_id": home.organisation_id, "shared_at": at}
                 for at, home in story.shares
@@ -721,6 +736,7 @@ class _BatchWriter:
             counts.by_status[status] = counts.by_status.get(status, 0) + 1
         self.referrals.rows_insert([r for r, _ in drafts])
         self.events.rows_insert(events)
+        self.clocks.rows_insert(clocks)
         self.shares.rows_insert(shares)
         self.responses.rows_insert(responses)
         self.offers.rows_insert(offers)

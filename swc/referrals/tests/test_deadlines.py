@@ -9,8 +9,14 @@ from hypothesis import strategies as st
 
 from swc.core.vocabulary import LegalStatus
 from swc.referrals.deadlines import (
+    LIST_MEASURES,
     draft_is_stale,
     keep_alive_of,
+    list_clock,
+    list_clock_outcomes,
+    list_clock_running,
+    list_clock_settled,
+    list_outcome,
     remaining_describe,
     urgency_of,
 )
@@ -150,3 +156,85 @@ def test_lapse_never_before_the_update_is_due(update_days, review_days) -> None:
 def test_a_draft_is_stale_after_a_month() -> None:
     assert not draft_is_stale(NOW - 29 * D, NOW)
     assert draft_is_stale(NOW - 30 * D, NOW)
+
+
+# --- the stored two-hour clock ---------------------------------------------------------
+
+STATUSES = st.sampled_from(
+    ["submitted", "complete", "information_requested", "shortlisted", "with_homes", "withdrawn"]
+)
+HISTORIES = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=6 * 60), STATUSES), min_size=1, max_size=8
+)
+
+
+def _history(steps: list[tuple[int, str]]) -> list[tuple[dt.datetime, str]]:
+    """Arrivals minutes apart from a Thursday afternoon (office hours end and start again)."""
+    at, history = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC), []
+    for minutes, status in steps:
+        at += dt.timedelta(minutes=minutes)
+        history.append((at, status))
+    return history
+
+
+@given(HISTORIES, st.integers(min_value=0, max_value=3 * 24 * 60))
+def test_the_stored_clock_gives_what_the_history_gives_at_any_later_instant(
+    steps: list[tuple[int, str]], later: int
+) -> None:
+    history = _history(steps)
+    as_of = history[-1][0] + dt.timedelta(minutes=later)
+    whole = list_clock(history, as_of)
+    stored = list_clock_settled(history)
+    if whole.first_completed_at is None:
+        assert stored is None
+        return
+    assert stored is not None
+    assert (stored["first_completed_at"], stored["last_completed_at"], stored["listed_at"]) == (
+        whole.first_completed_at,
+        whole.last_completed_at,
+        whole.listed_at,
+    )
+    assert stored["running"] == whole.running
+    outcomes = {m: outcome for m, (_, outcome) in list_clock_outcomes(whole).items()}
+    if whole.running:
+        # Still running: worked out when read, from what was kept.
+        assert all(stored[m] is None for m in LIST_MEASURES)
+        again = list_clock_running(
+            stored["first_completed_at"],
+            stored["last_completed_at"],
+            stored["earlier_stretches"],
+            as_of,
+        )
+        assert again == whole
+    else:
+        # Stopped for good or for now: the outcomes do not change while nothing happens.
+        assert {m: stored[m] for m in LIST_MEASURES} == outcomes
+
+
+def test_a_clock_stored_while_running_counts_by_hand() -> None:
+    # Complete Thursday 15:00, asked at 16:00 (one hour), complete again Friday 09:00.
+    thursday = dt.datetime(2026, 3, 12, 15, 0, tzinfo=dt.UTC)
+    friday = thursday + dt.timedelta(hours=18)
+    stored = list_clock_settled(
+        [
+            (thursday, "submitted"),
+            (thursday, "complete"),
+            (thursday + H, "information_requested"),
+            (friday, "complete"),
+        ]
+    )
+    assert stored == {
+        "first_completed_at": thursday,
+        "last_completed_at": friday,
+        "listed_at": None,
+        "running": True,
+        "earlier_stretches": [["2026-03-12T15:00:00+00:00", "2026-03-12T16:00:00+00:00"]],
+        "last_elapsed": None,
+        "last_office": None,
+        "first_elapsed": None,
+        "first_office": None,
+    }
+    # Read at Friday 10:30: 1.5 h since the last completion, 2.5 h since the first.
+    clock = list_clock_running(thursday, friday, stored["earlier_stretches"], friday + 1.5 * H)
+    assert list_outcome(clock.from_last, False) is None
+    assert list_outcome(clock.from_first, False) is False

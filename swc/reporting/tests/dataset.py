@@ -18,6 +18,7 @@ from swc.matching.models import HomeResponse, Offer, OfferStatus, Placement, Res
 from swc.organisations.models import LocalAuthority, Region
 from swc.organisations.tests.factories import LocalAuthorityFactory
 from swc.referrals.models import Referral, ReferralEvent, ReferralEventKind
+from swc.referrals.services import referral_list_clocks_refresh
 from swc.referrals.workflow import Status
 
 LONDON = ZoneInfo("Europe/London")
@@ -48,6 +49,8 @@ def _referral(
 
 
 def history_add(referral: Referral, history: tuple[tuple[dt.datetime, str], ...]) -> None:
+    """The status events, and the two-hour clock kept from them, as ``referral_transition``
+    writes them at each move."""
     previous = Status.DRAFT
     for when, status in history:
         ReferralEvent.objects.create(
@@ -58,6 +61,7 @@ def history_add(referral: Referral, history: tuple[tuple[dt.datetime, str], ...]
             from_status=previous,
             to_status=status,
         )
+        referral_list_clocks_refresh([referral.pk])
         previous = status
 
 

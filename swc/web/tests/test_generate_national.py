@@ -21,7 +21,7 @@ from django.db import transaction
 
 from swc.homes.models import HomeProfile, RegisterDeclaration, SecureHome, Vacancy
 from swc.matching.models import HomeResponse, Offer, OfferStatus, Placement, ResponseKind
-from swc.referrals.models import Referral, ReferralEvent, ReferralShare
+from swc.referrals.models import Referral, ReferralEvent, ReferralListClock, ReferralShare
 from swc.referrals.workflow import OPEN, TERMINAL, TRANSITIONS, Status
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -123,6 +123,18 @@ def test_every_status_agrees_with_its_timeline_and_stamps() -> None:
             )
         else:
             assert placement is None
+
+
+def test_the_two_hour_clocks_are_those_the_timeline_gives() -> None:
+    _generate(homes=5, referrals=200)
+    written = sorted(ReferralListClock.objects.values_list())
+    # Every referral ever complete has one; most lists came in time, some late.
+    assert len(written) == Referral.objects.exclude(completed_at=None).count()
+    outcomes = Counter(ReferralListClock.objects.values_list("last_elapsed", flat=True))
+    assert outcomes[True] > outcomes[False] > 0
+    ReferralListClock.objects.all().delete()
+    call_command("list_clocks_rebuild", stdout=StringIO())
+    assert sorted(ReferralListClock.objects.values_list()) == written
 
 
 def test_homes_answer_only_what_was_sent_them_and_before_the_end() -> None:
