@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from swc.core import clock
@@ -113,52 +115,65 @@ def home_profiles_for_matching() -> list[scoring.HomeProfile]:
             scoring.Bed(bed_id, available_from, restriction_sex, restriction)
         )
     no_codes: frozenset[str] = frozenset()
-    out = []
-    for (
-        home_id,
-        name,
-        latitude,
-        longitude,
-        age_min,
-        age_max,
-        accepts,
-        support,
-        risks,
-        admissions,
-        suspended_until,
-        group,
-    ) in SecureHome.objects.order_by("name").values_list(
-        "pk",
-        "name",
-        "latitude",
-        "longitude",
-        "age_min",
-        "age_max",
-        "accepts",
-        "profile__specialist_support",
-        "profile__risks_not_managed",
-        "profile__admissions",
-        "profile__admissions_suspended_until",
-        "profile__current_group_needs",
-    ):
-        out.append(
-            scoring.HomeProfile(
-                home_id=home_id,
-                name=name,
-                latitude=latitude,
-                longitude=longitude,
-                age_min=age_min,
-                age_max=age_max,
-                accepts=accepts,
-                specialist_support=frozenset(support) if support else no_codes,
-                risks_not_managed=frozenset(risks) if risks else no_codes,
-                admissions_suspended=admissions == AdmissionsStatus.SUSPENDED,
-                admissions_suspended_until=suspended_until,
-                current_group_needs=frozenset(group) if group else no_codes,
-                beds=tuple(beds.get(home_id, ())),
-            )
+
+    def codes(text: str | None) -> frozenset[str]:
+        return frozenset(json.loads(text) or ()) if text else no_codes
+
+    # The lists of need codes as their JSON text, decoded here: Django's JSON field reads
+    # each through its converters, a third of the reading at 3,000 homes.
+    lists = {
+        name: Cast(f"profile__{name}", TextField())
+        for name in ("specialist_support", "risks_not_managed", "current_group_needs")
+    }
+    rows = (
+        SecureHome.objects.annotate(**{f"{name}_text": cast for name, cast in lists.items()})
+        .order_by("name")
+        .values_list(
+            "pk",
+            "name",
+            "latitude",
+            "longitude",
+            "age_min",
+            "age_max",
+            "accepts",
+            "specialist_support_text",
+            "risks_not_managed_text",
+            "profile__admissions",
+            "profile__admissions_suspended_until",
+            "current_group_needs_text",
         )
-    return out
+    )
+    return [
+        scoring.HomeProfile(
+            home_id=home_id,
+            name=name,
+            latitude=latitude,
+            longitude=longitude,
+            age_min=age_min,
+            age_max=age_max,
+            accepts=accepts,
+            specialist_support=codes(support),
+            risks_not_managed=codes(risks),
+            admissions_suspended=admissions == AdmissionsStatus.SUSPENDED,
+            admissions_suspended_until=suspended_until,
+            current_group_needs=codes(group),
+            beds=tuple(beds.get(home_id, ())),
+        )
+        for (
+            home_id,
+            name,
+            latitude,
+            longitude,
+            age_min,
+            age_max,
+            accepts,
+            support,
+            risks,
+            admissions,
+            suspended_until,
+            group,
+        ) in rows
+    ]
 
 
 # --- pages ---------------------------------------------------------------------------

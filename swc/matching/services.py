@@ -19,6 +19,7 @@ from swc.audit.services import audit_record
 from swc.core import clock
 from swc.core.errors import ConflictError, ServiceError
 from swc.core.events import DomainEvent, EventKind, event_publish
+from swc.core.memory import collection_paused
 from swc.core.transactions import entry_point
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.homes.services import (
@@ -74,17 +75,20 @@ def match_run(*, referral: Referral, by: Any) -> MatchRun:
     if current.status not in SEARCHABLE:
         raise ServiceError(NOT_COMPLETE_MESSAGE, code="not_complete")
     today = clock.today()
-    result = scoring.match_referral(
-        child_profile_of(current, today), home_profiles_for_matching(), today
-    )
-    run = MatchRun.objects.create(
-        referral=current,
-        run_at=clock.now(),
-        run_by=by,
-        weights=dataclasses.asdict(result.weights),
-        candidates=[candidate_json(c) for c in result.candidates],
-        exclusions=[exclusion_json(e) for e in result.exclusions],
-    )
+    # Every home and bed, scored and kept: tens of thousands of acyclic objects at national
+    # scale, which would set off full collections of the whole process (swc.core.memory).
+    with collection_paused():
+        result = scoring.match_referral(
+            child_profile_of(current, today), home_profiles_for_matching(), today
+        )
+        run = MatchRun.objects.create(
+            referral=current,
+            run_at=clock.now(),
+            run_by=by,
+            weights=dataclasses.asdict(result.weights),
+            candidates=[candidate_json(c) for c in result.candidates],
+            exclusions=[exclusion_json(e) for e in result.exclusions],
+        )
     audit_record(
         actor=by,
         action=AuditAction.CREATE,
