@@ -153,6 +153,49 @@ def declarations_on(day: dt.date, homes: QuerySet[SecureHome] | None = None) -> 
     return {home_id: by_id[decl_id] for home_id, decl_id in ids.items()}
 
 
+COUNT_FIELDS = (
+    "approved",
+    "staffed",
+    "youth_justice",
+    "occupied_welfare",
+    "occupied_youth_justice",
+)
+
+
+@dataclass(frozen=True)
+class RegisterChanges:
+    """The register over a span of days as what stood at its start and what changed after."""
+
+    # {home id: its counts on the first day (its latest declaration on or before it)}
+    first: dict[int, RegisterCounts]
+    # (day, home id, counts) for each later declaration, in the order they were made
+    later: list[tuple[dt.date, int, RegisterCounts]]
+
+
+def register_changes(
+    first: dt.date, last: dt.date, homes: QuerySet[SecureHome] | None = None
+) -> RegisterChanges:
+    """Each home's register on ``first`` and every declaration after it up to ``last``: three
+    queries, reading only the numbers (no model objects: a month at 3,000 homes declaring
+    daily is 50,000 declarations)."""
+    homes = homes if homes is not None else SecureHome.objects.all()
+    ids = _latest_declaration_ids(homes, first)
+    standing = RegisterDeclaration.objects.filter(pk__in=list(ids.values())).values_list(
+        "home_id", *COUNT_FIELDS
+    )
+    later = (
+        RegisterDeclaration.objects.filter(
+            home__in=homes, declared_on__gt=first, declared_on__lte=last
+        )
+        .order_by("declared_on", "declared_at", "id")
+        .values_list("declared_on", "home_id", *COUNT_FIELDS)
+    )
+    return RegisterChanges(
+        {home_id: RegisterCounts(*counts) for home_id, *counts in standing},
+        [(day, home_id, RegisterCounts(*counts)) for day, home_id, *counts in later],
+    )
+
+
 def register_series(
     first: dt.date, last: dt.date, homes: QuerySet[SecureHome] | None = None
 ) -> dict[dt.date, dict[int, RegisterCounts]]:
@@ -161,19 +204,16 @@ def register_series(
     For reporting (occupancy of welfare beds, free beds each day): a day
     without a new declaration carries the home's previous one forward.
     """
-    homes = homes if homes is not None else SecureHome.objects.all()
-    current = {home_id: d.counts for home_id, d in declarations_on(first, homes).items()}
-    later = RegisterDeclaration.objects.filter(
-        home__in=homes, declared_on__gt=first, declared_on__lte=last
-    ).order_by("declared_on", "declared_at", "id")
-    by_day: dict[dt.date, list[RegisterDeclaration]] = defaultdict(list)
-    for declaration in later:
-        by_day[declaration.declared_on].append(declaration)
+    changes = register_changes(first, last, homes)
+    current = dict(changes.first)
+    by_day: dict[dt.date, list[tuple[int, RegisterCounts]]] = defaultdict(list)
+    for day, home_id, counts in changes.later:
+        by_day[day].append((home_id, counts))
     series: dict[dt.date, dict[int, RegisterCounts]] = {}
     day = first
     while day <= last:
-        for declaration in by_day.get(day, []):
-            current[declaration.home_id] = declaration.counts
+        for home_id, counts in by_day.get(day, []):
+            current[home_id] = counts
         series[day] = dict(current)
         day += dt.timedelta(days=1)
     return series

@@ -235,26 +235,24 @@ def children_figures(month: ReturnMonth) -> dict[str, int]:
     )
     # The referrals of the month's identified children from 365 days before it began: the
     # comparisons between them are made here, so the database does no date arithmetic per
-    # row (on SQLite that is a Python function).
+    # row (on SQLite that is a Python function). Found by the identifiers alone (an index
+    # of their own); the authority is matched here, as a child is an identifier of one
+    # authority: an EXISTS on both read every referral of each authority in the window.
     identified = received.exclude(la_child_identifier="")
-    rows = (
-        Referral.objects.filter(
-            Exists(
-                identified.filter(
-                    local_authority_id=OuterRef("local_authority_id"),
-                    la_child_identifier=OuterRef("la_child_identifier"),
-                )
-            ),
-            submitted_at__gte=start - RE_REFERRAL_WITHIN,
-            submitted_at__lt=end,
-        )
-        .exclude(la_child_identifier="")
-        .values_list("local_authority_id", "la_child_identifier", "submitted_at")
-    )
-    referred: dict[tuple[int, str], list[dt.datetime]] = {}
+    rows = Referral.objects.filter(
+        la_child_identifier__in=identified.values("la_child_identifier"),
+        submitted_at__gte=start - RE_REFERRAL_WITHIN,
+        submitted_at__lt=end,
+    ).values_list("local_authority_id", "la_child_identifier", "submitted_at")
+    every: dict[tuple[int, str], list[dt.datetime]] = {}
     for authority_id, identifier, submitted_at in rows:
         assert submitted_at is not None  # filtered on it
-        referred.setdefault((authority_id, identifier), []).append(submitted_at)
+        every.setdefault((authority_id, identifier), []).append(submitted_at)
+    # Only the children referred in the month (an identifier another authority used then
+    # brings this one's referrals too).
+    referred = {
+        child: times for child, times in every.items() if any(start <= t < end for t in times)
+    }
     re_referred = 0
     for times in referred.values():
         times.sort()
@@ -347,9 +345,12 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
     )
     measures["distance_miles"] = _summary([distance_miles(*row) for row in admitted])
 
+    from swc.homes.selectors import register_changes
+
     two_hours = list_within_two_hours(start, end)
     # Every home's register each day: read once for the waiting and the occupancy figures.
-    occupancy = occupancy_daily(month)
+    register = register_changes(month.first_day, month.last_day)
+    occupancy = occupancy_daily(month, register=register)
     return {
         "month": str(month),
         "due_on": return_due_date(month).isoformat(),
@@ -359,7 +360,7 @@ def monthly_return_figures(month: ReturnMonth) -> dict[str, Any]:
         "list_two_hours": {k: list(v) for k, v in dataclasses.asdict(two_hours).items()},
         "measures": measures,
         "waiting": waiting_figures(month, occupancy=occupancy),
-        "occupancy": occupancy_figures(month, occupancy=occupancy),
+        "occupancy": occupancy_figures(month, occupancy=occupancy, register=register),
     }
 
 
@@ -423,24 +424,46 @@ def waiting_figures(
 
 
 def occupancy_daily(
-    month: ReturnMonth, *, england_only: bool = False
+    month: ReturnMonth, *, england_only: bool = False, register: Any = None
 ) -> dict[dt.date, tuple[int, int, int]]:
     """(occupied welfare, staffed welfare, free welfare) summed over homes, each day on which
-    some home had declared its register; ``england_only`` leaves out homes in Wales."""
-    from swc.homes.models import Nation, SecureHome
-    from swc.homes.selectors import register_series
+    some home had declared its register; ``england_only`` leaves out homes in Wales.
+    ``register`` is every home's ``register_changes`` over the month if the caller has it.
 
-    homes = SecureHome.objects.exclude(nation=Nation.WALES) if england_only else None
-    series = register_series(month.first_day, month.last_day, homes)
+    The sums are carried from day to day and moved by each declaration's difference from
+    the home's previous one: the work grows with the declarations, not homes times days.
+    """
+    from swc.homes.models import Nation, SecureHome
+    from swc.homes.selectors import register_changes
+
+    def figures(counts: Any) -> tuple[int, int, int]:
+        return counts.occupied_welfare, counts.welfare_staffed, counts.welfare_free
+
+    if register is None:
+        register = register_changes(month.first_day, month.last_day)
+    left_out = (
+        set(SecureHome.objects.filter(nation=Nation.WALES).values_list("pk", flat=True))
+        if england_only
+        else set()
+    )
+    current = {
+        home_id: figures(counts)
+        for home_id, counts in register.first.items()
+        if home_id not in left_out
+    }
+    totals = [sum(values) for values in zip(*current.values(), strict=True)] or [0, 0, 0]
+    later = (change for change in register.later if change[1] not in left_out)
+    pending = next(later, None)
     out: dict[dt.date, tuple[int, int, int]] = {}
-    for day, declared in series.items():
-        if not declared:
-            continue
-        out[day] = (
-            sum(c.occupied_welfare for c in declared.values()),
-            sum(c.welfare_staffed for c in declared.values()),
-            sum(c.welfare_free for c in declared.values()),
-        )
+    for day in month.days():
+        while pending is not None and pending[0] <= day:
+            _, home_id, counts = pending
+            now, before = figures(counts), current.get(home_id, (0, 0, 0))
+            totals = [t + n - b for t, n, b in zip(totals, now, before, strict=True)]
+            current[home_id] = now
+            pending = next(later, None)
+        if current:
+            out[day] = (totals[0], totals[1], totals[2])
     return out
 
 
@@ -465,15 +488,19 @@ def _homes_declared(month: ReturnMonth, *, england_only: bool) -> tuple[int, int
 
 
 def occupancy_figures(
-    month: ReturnMonth, *, occupancy: dict[dt.date, tuple[int, int, int]] | None = None
+    month: ReturnMonth,
+    *,
+    occupancy: dict[dt.date, tuple[int, int, int]] | None = None,
+    register: Any = None,
 ) -> dict[str, Any]:
     """Welfare beds occupied and staffed per day, and occupancy, for the homes that declared
     their register: in England and Wales, and in England alone (DfE's denominators).
-    ``occupancy`` is ``occupancy_daily(month)`` if the caller has it already."""
+    ``occupancy`` is ``occupancy_daily(month)`` and ``register`` the month's
+    ``register_changes`` if the caller has them already."""
     out: dict[str, Any] = {}
     for prefix, england_only in (("", False), ("england_", True)):
         if england_only or occupancy is None:
-            daily = occupancy_daily(month, england_only=england_only)
+            daily = occupancy_daily(month, england_only=england_only, register=register)
         else:
             daily = occupancy
         days = len(daily) or 1

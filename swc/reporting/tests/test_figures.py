@@ -205,5 +205,12 @@ def test_distinct_children_and_re_referrals_within_12_months() -> None:
         Referral.objects.create(
             local_authority=la, status="submitted", submitted_at=when, la_child_identifier=child
         )
+    # Another authority's X1 in September is another child: not an earlier referral of this X1.
+    Referral.objects.create(
+        local_authority=LocalAuthorityFactory(),
+        status="submitted",
+        submitted_at=at(9, 15, 10),
+        la_child_identifier="X1",
+    )
     # October: four referrals of three children (X1, X2, the unidentified one); one re-referral.
     assert children_figures(OCTOBER) == {"distinct_children": 3, "re_referrals_12_months": 1}
