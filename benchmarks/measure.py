@@ -214,7 +214,12 @@ def session() -> dict[str, Any]:
     store.create()
     referral = Referral.objects.order_by("-pk").first()
     assert referral is not None
-    return {"cookie": store.session_key, "referral": referral.pk}
+    return {
+        "cookie": store.session_key,
+        "referral": referral.pk,
+        "homes": SecureHome.objects.count(),
+        "referrals": Referral.objects.count(),
+    }
 
 
 def profile(what: str) -> None:

@@ -253,7 +253,9 @@ def pages(database: Database, data: DataSet) -> dict[str, Any]:
         stdout=server_log,
         stderr=server_log,
     )  # fmt: skip
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {
+        "data": {"homes": signed_in["homes"], "referrals": signed_in["referrals"]}
+    }
     try:
         for _ in range(120):
             try:
@@ -263,8 +265,8 @@ def pages(database: Database, data: DataSet) -> dict[str, Any]:
                 time.sleep(0.5)
         for template in PAGES:
             path = template.format(referral=signed_in["referral"])
-            _warm(port, path, signed_in["cookie"])
-            results[template] = _load(port, path, signed_in["cookie"])
+            size = _warm(port, path, signed_in["cookie"])
+            results[template] = {**_load(port, path, signed_in["cookie"]), "bytes": size}
             log(f"{path}: {results[template]}")
     finally:
         server.terminate()
@@ -273,14 +275,17 @@ def pages(database: Database, data: DataSet) -> dict[str, Any]:
     return results
 
 
-def _warm(port: int, path: str, cookie: str) -> None:
-    """A few requests first, so every worker has imported and connected before the timing."""
+def _warm(port: int, path: str, cookie: str) -> int:
+    """A few requests first, so every worker has imported and connected before the timing;
+    the size of the page (its first page, for a paged list) in bytes."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"sessionid={cookie}"}
     )
+    size = 0
     for _ in range(8):
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (our own address)
-            response.read()
+            size = len(response.read())
+    return size
 
 
 def _load(port: int, path: str, cookie: str) -> dict[str, Any]:
@@ -362,6 +367,10 @@ def machine() -> str:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def kb(size: int | None) -> str:
+    return "" if size is None else f"{size / 1000:,.0f} KB"
 
 
 def report() -> None:
@@ -451,19 +460,29 @@ def report() -> None:
             f"### Pages under {USERS} users (locust, {r.get('load_seconds', LOAD_SECONDS)} s "
             "each), gunicorn 4 workers",
             "",
-            "| address | req/s | p95 | share of /healthz req/s | p95 / /healthz p95 | failures |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| address | req/s | p95 | share of /healthz req/s | p95 / /healthz p95 | failures "
+            "| page size |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for path, label in PAGES.items():
             p = r["pages"][path]
             if not p["requests"] or not health["requests"]:
-                lines.append(f"| {label} (`{path}`) | not measured: no request completed | | | | |")
+                lines.append(
+                    f"| {label} (`{path}`) | not measured: no request completed | | | | | |"
+                )
                 continue
             p95, health_p95 = p["p95_ms"] or 0.0, health["p95_ms"] or 1.0
             lines.append(
                 f"| {label} (`{path}`) | {p['rps']:.1f} | {p95:.0f} ms "
                 f"| {p['rps'] / health['rps']:.2f} | {p95 / health_p95:.1f}× "
-                f"| {p['failures']} of {p['requests']} |"
+                f"| {p['failures']} of {p['requests']} | {kb(p.get('bytes'))} |"
+            )
+        data = r["pages"].get("data")
+        if data:
+            board = r["pages"]["/register/"].get("bytes")
+            lines.append(
+                f"\nOn {data['homes']:,} homes and {data['referrals']:,} referrals; the vacancy "
+                f"board's first page is {kb(board)} (target: 300 KB or less a page)."
             )
         if r["generated_seconds"]:
             made = ", ".join(f"{k} {v:.0f} s" for k, v in r["generated_seconds"].items())

@@ -121,12 +121,12 @@ def home_profiles_for_matching() -> list[scoring.HomeProfile]:
 
     # The lists of need codes as their JSON text, decoded here: Django's JSON field reads
     # each through its converters, a third of the reading at 3,000 homes.
-    lists = {
-        name: Cast(f"profile__{name}", TextField())
-        for name in ("specialist_support", "risks_not_managed", "current_group_needs")
-    }
     rows = (
-        SecureHome.objects.annotate(**{f"{name}_text": cast for name, cast in lists.items()})
+        SecureHome.objects.annotate(
+            specialist_support_text=Cast("profile__specialist_support", TextField()),
+            risks_not_managed_text=Cast("profile__risks_not_managed", TextField()),
+            current_group_needs_text=Cast("profile__current_group_needs", TextField()),
+        )
         .order_by("name")
         .values_list(
             "pk",
