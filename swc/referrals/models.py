@@ -296,6 +296,12 @@ class ReferralListClock(models.Model):
             # The KPI of a period counts the clocks last (or first) started in it.
             models.Index(fields=["last_completed_at"], name="list_clock_last_idx"),
             models.Index(fields=["first_completed_at"], name="list_clock_first_idx"),
+            # The few clocks still running, worked out when read: found without the period's.
+            models.Index(
+                fields=["last_completed_at"],
+                condition=models.Q(running=True),
+                name="list_clock_running_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -368,7 +368,9 @@ def _status_histories(*referrals: QuerySet[Referral], until: dt.datetime) -> lis
     """Each referral's status arrivals ``(at, to_status)`` up to ``until``, in order (one query).
 
     The referrals are those of any of the querysets (each kept apart, so that each is
-    found by its own index).
+    found by its own index). Their events are found by the (referral, time) index and
+    only the status changes kept here: asked for the kind, the databases chose the
+    (kind, status, time) index and read every status change in history.
     """
     from swc.referrals.models import ReferralEvent, ReferralEventKind
 
@@ -376,13 +378,14 @@ def _status_histories(*referrals: QuerySet[Referral], until: dt.datetime) -> lis
     for queryset in referrals:
         among |= Q(referral__in=queryset.values("pk"))
     rows = (
-        ReferralEvent.objects.filter(among, kind=ReferralEventKind.STATUS, at__lt=until)
+        ReferralEvent.objects.filter(among, at__lt=until)
         .order_by("referral_id", "at", "id")
-        .values_list("referral_id", "at", "to_status")
+        .values_list("referral_id", "at", "to_status", "kind")
     )
     histories: dict[int, list[Any]] = {}
-    for referral_id, at, status in rows:
-        histories.setdefault(referral_id, []).append((at, status))
+    for referral_id, at, status, kind in rows:
+        if kind == ReferralEventKind.STATUS:
+            histories.setdefault(referral_id, []).append((at, status))
     return list(histories.values())
 
 
@@ -623,7 +626,9 @@ def list_within_two_hours(start: dt.datetime, end: dt.datetime) -> kpi.TwoHourCo
         }
     )
     as_of = _now()
-    running = in_period.filter(running=True).values_list(
+    # Every clock still running (those complete and waiting for a list now: a handful,
+    # by their own index), the period chosen among them by list_two_hour_counts.
+    running = ReferralListClock.objects.filter(running=True).values_list(
         "first_completed_at", "last_completed_at", "earlier_stretches"
     )
     return kpi.two_hour_counts_add(
