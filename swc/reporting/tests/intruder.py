@@ -2,7 +2,7 @@
 
 Written independently of ``swc.reporting.publication``: it knows only what any
 reader of the return knows (the printed tables, what each table means and how
-they add up) and solves, with ``scipy.optimize.linprog``, the smallest and
+they add up) and solves, with ``scipy.optimize.linprog`` over whole numbers, the smallest and
 largest value every hidden figure can take. Zeros are printed, so the reader
 knows a ``[c]`` is at least 1. A hidden count of 1 to 5 is protected when it
 could be 6 or more (or, never printed, could be 0).
@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult
+from scipy.optimize import linprog as _linprog
 
 from swc.reporting.publication import PublishedReturn
 from swc.reporting.suppression import SuppressedTable
@@ -31,6 +32,16 @@ RECEIVED = (
     "referrals_by_uasc",
     "referrals_by_disability",
 )
+
+
+def linprog(c: Any, **constraints: Any) -> OptimizeResult:
+    """The reader's programme over whole numbers: every figure is a count, so an intruder
+    rules out fractions (a relaxation could over-state a range). Unbounded or infeasible
+    programmes are told apart by the relaxation, which HiGHS's integer solver cannot."""
+    relaxed = _linprog(c, **constraints)
+    if relaxed.status != 0:
+        return relaxed
+    return _linprog(c, integrality=np.ones(len(c)), **constraints)
 
 
 @dataclass
