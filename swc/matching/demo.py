@@ -22,6 +22,7 @@ from django.db import transaction
 from swc.core import clock
 from swc.core.geography import distance_miles
 from swc.homes.models import SecureHome, Vacancy, VacancyStatus
+from swc.organisations.demo import demo_home_names
 from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
 
@@ -148,6 +149,8 @@ def _one_load(
         home = homes.get(share.home_organisation_id)
         if home is None:
             continue
+        if referral.status == Status.WITH_HOMES and home.name in demo_home_names():
+            continue  # waiting: the person trying the demo answers as this home's manager
         at = min(now, share.shared_at + dt.timedelta(minutes=rng.randint(20, 600)))
         if referral.status == Status.PLACED and referral.placed_home_id == home.pk:
             _placed_load(rng, referral, home, at)

@@ -100,6 +100,15 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def demo_home_names() -> tuple[str, ...]:
+    """The secure homes a demo account manages: left for the person trying the demo to answer."""
+    return tuple(
+        a.organisation_key
+        for a in DEMO_ACCOUNTS
+        if a.organisation_kind == OrganisationKind.SECURE_HOME
+    )
+
+
 def demo_password() -> str:
     """One generated password for every demo account on this machine."""
     path = Path(settings.BASE_DIR) / "var" / "demo-password"

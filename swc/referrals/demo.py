@@ -26,6 +26,7 @@ from swc.core.vocabulary import (
     Sex,
     WithdrawalReason,
 )
+from swc.organisations.demo import demo_home_names
 from swc.organisations.models import LocalAuthority
 
 from .completeness import AGE_MAX, age_on
@@ -36,6 +37,9 @@ from .workflow import Status
 SEED = 20260401
 DEMO_PREFIX = "DEMO-"
 DEMO_LAS = ("850", "383")  # the demo referrers' authorities get a fair share
+# The newest demo referral is the first demo authority's, sent to the demo accounts' homes
+# (and one other): someone trying the demo follows a live list as the referrer, and
+# answers it as a home manager (matching's demo leaves the demo homes' answers to them).
 # Names common among English teenagers born 2009–2016, combined at random: plausible
 # on screen, and no real child. The "DEMO-" identifier marks every record as synthetic.
 FIRST_NAMES = {
@@ -221,6 +225,9 @@ def _referrals_make(
             if favoured and rng.random() < 0.06
             else (rng.choices(authorities, weights=weights)[0])
         )
+        story = bool(favoured) and n == count - 1
+        if story:
+            la = min(favoured, key=lambda a: DEMO_LAS.index(a.dfe_la_code))
         earlier = [
             child
             for child in children_by_la.get(la.pk, [])
@@ -282,7 +289,8 @@ def _referrals_make(
             last_update_at=completed,
             last_reviewed_at=completed,
         )
-        plan = _outcome_plan(rng, referral, now, homes)
+        story_homes = [h for h in homes if h.name in demo_home_names()] if story else []
+        plan = _outcome_plan(rng, referral, now, homes, story_homes)
         referrals.append(referral)
         plans.append({**plan, "created": created})
     Referral.objects.bulk_create(referrals, batch_size=200)
@@ -318,7 +326,11 @@ def _referrals_make(
 
 
 def _outcome_plan(
-    rng: random.Random, referral: Referral, now: dt.datetime, homes: list[Any]
+    rng: random.Random,
+    referral: Referral,
+    now: dt.datetime,
+    homes: list[Any],
+    story_homes: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Set the referral's final status and stamps; return its timeline and shares."""
     assert referral.completed_at is not None and referral.submitted_at is not None
@@ -346,6 +358,8 @@ def _outcome_plan(
         at = at + dt.timedelta(minutes=rng.randint(5, 60))
         if at < now and homes:
             chosen = rng.sample(homes, k=min(len(homes), rng.randint(2, 4)))
+            if story_homes:
+                chosen = [*story_homes, *[h for h in chosen if h not in story_homes][:1]]
             for home in chosen:
                 shares.append((home.organisation, at))
             move(at, Status.SHORTLISTED, Status.WITH_HOMES)

@@ -85,3 +85,34 @@ def test_every_demo_list_provided_shows_the_homes_it_was_sent_to() -> None:
         with_homes = provided.filter(status=Status.WITH_HOMES).first()
         assert with_homes is not None
         assert any(home.reasons for home in shortlist_for(coordinator, with_homes).homes)
+
+
+def test_the_demo_accounts_have_a_live_referral_to_follow_and_answer() -> None:
+    """The newest demo referral is Hampshire's, with homes, and the demo homes still to answer.
+
+    The demo referrer (Hampshire) sees a list with an answer coming in; the demo home
+    managers (Swanwick Lodge, Adel Beck) each have it to answer.
+    """
+    call_command("import_local_authorities", str(DATA / "local_authorities.csv"), stdout=StringIO())
+    call_command("import_secure_homes", str(DATA / "secure_homes.csv"), stdout=StringIO())
+    with time_machine.travel(NOW, tick=False):
+        demo_register_load(StringIO())
+        demo_referrals_load(StringIO())
+        demo_matching_load(StringIO())
+        newest = Referral.objects.select_related("local_authority").latest("created_at")
+        assert newest.local_authority.name == "Hampshire"
+        assert newest.status == Status.WITH_HOMES
+        shortlist = shortlist_for(user_with_role(Role.COORDINATOR), newest)
+        assert shortlist is not None
+        answers = {home.name: home.answer for home in shortlist.homes}
+        assert answers.keys() >= {"Swanwick Lodge", "Adel Beck"} and len(answers) == 3
+        assert answers["Swanwick Lodge"] == answers["Adel Beck"] == "waiting"
+        # The third home has answered, so the list shows an answer arriving.
+        assert [
+            a for name, a in answers.items() if name not in ("Swanwick Lodge", "Adel Beck")
+        ] != ["waiting"]
+        # No open demo referral has an answer from a demo home: those are the visitor's to give.
+        open_with_homes = Referral.objects.filter(status=Status.WITH_HOMES)
+        assert not HomeResponse.objects.filter(
+            referral__in=open_with_homes, home__name__in=("Swanwick Lodge", "Adel Beck")
+        ).exists()
