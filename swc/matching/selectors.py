@@ -290,11 +290,18 @@ class Shortlist:
 
 
 def _fit_reasons(candidate: dict[str, Any], weights: dict[str, Any]) -> tuple[str, ...]:
-    """Why a home fits, in the words scoring gives, without points: only what counts for it."""
+    """Why a home fits, in the words scoring gives, without points: only what counts for it.
+
+    The group's fit is a reason only when none of the child's needs is in the group: a
+    part-score's words ("the current group already includes going missing") are a caution,
+    not a reason the home could suit.
+    """
     return tuple(
         part.reason
         for part in runs.ranked_home_of(candidate, weights, 0).parts
-        if part.name in _FIT_PARTS and part.points > 0
+        if part.name in _FIT_PARTS
+        and part.points > 0
+        and (part.name != "group_fit" or part.points >= part.out_of)
     )
 
 

@@ -647,3 +647,28 @@ def test_once_the_list_is_provided_the_unit_is_offered_to_send_to_more_homes(
     match_run(referral=fresh, by=scene["coordinator"])
     first = client_for(scene["coordinator"]).get(f"/matching/referrals/{fresh.pk}/")
     assert "Provide the list and send to the chosen homes" in first.content.decode()
+
+
+def test_why_a_home_could_suit_never_gives_a_caution_as_a_reason(client_for, scene) -> None:
+    # The child has two needs (going missing, self-harm); this home's group has one of them.
+    home_make(
+        name="Group Home",
+        latitude=52.3,
+        longitude=-1.4,
+        profile={"current_group_needs": ["going_missing"]},
+    )
+    run = match_run(referral=scene["referral"], by=scene["coordinator"])
+    group_home = next(c for c in run.candidates if c["name"] == "Group Home")
+    shortlist_send(run=run, by=scene["coordinator"], home_ids=[group_home["home_id"]])
+    referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
+    text = client_for(referrer).get(f"/matching/referrals/{scene['referral'].pk}/list/")
+    card = (
+        text.content.decode()
+        .split("Group Home</h3>", 1)[1]
+        .split("govuk-summary-card__title", 1)[0]
+    )
+    assert "A bed is free now" in card
+    assert "already includes" not in card
+    # The unit still reads the whole reckoning.
+    unit = client_for(scene["coordinator"]).get(f"/matching/referrals/{scene['referral'].pk}/")
+    assert "The current group already includes going missing" in unit.content.decode()
