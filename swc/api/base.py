@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.db import models
@@ -40,21 +41,72 @@ from .problems import (
 from .throttling import ApiKeyRateThrottle
 from .versions import retirement_for
 
+# Fields whose JSON value is a string (the schema says "type": "string"). A list of
+# choices is a list, not a string.
+TEXT_FIELDS = (
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.DateField,
+    serializers.DateTimeField,
+    serializers.TimeField,
+    serializers.DurationField,
+    serializers.UUIDField,
+)
+NOT_TEXT_FIELDS = (serializers.MultipleChoiceField,)
+
+
+def json_type_of(value: Any) -> str:
+    """The JSON type of a parsed value, in words (never the value: it may be personal)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a value that is not a string"
+
+
+def text_only(field: serializers.Field) -> None:
+    """Refuse any JSON value but a string in a field whose value is text.
+
+    DRF turns a number into its text (1e999 became a child's first name "inf") and
+    answers a number for a date or a choice with "wrong format". Applied by
+    ``StrictFieldsMixin`` to every text field of every input serializer, and to the
+    items of a list or dictionary of text.
+    """
+    convert = field.to_internal_value
+
+    def to_internal_value(data: Any) -> Any:
+        if not isinstance(data, str):
+            raise serializers.ValidationError(
+                f"Expected a string but got {json_type_of(data)}.", code="not_a_string"
+            )
+        return convert(data)
+
+    field.to_internal_value = to_internal_value  # type: ignore[method-assign]
+
 
 class StrictFieldsMixin:
-    """Input that names a field the API does not know is refused, not silently ignored."""
+    """Input that names a field the API does not know is refused, not silently ignored;
+    a text field takes only a string."""
 
-    fields: Any
-
-    def get_fields(self) -> Any:
-        fields = super().get_fields()  # type: ignore[misc]
+    @cached_property
+    def fields(self) -> Any:
+        # Every field the serializer has, including any a subclass's get_fields adds.
+        fields = super().fields  # type: ignore[misc]
         for field in fields.values():
-            for inner in (field, getattr(field, "child", None)):
+            inner = field
+            while inner is not None:
                 if isinstance(inner, serializers.ChoiceField):
                     # DRF's message quotes the value sent, which may be a child's details.
                     inner.error_messages["invalid_choice"] = (
                         "This is not one of the allowed values."
                     )
+                if isinstance(inner, TEXT_FIELDS) and not isinstance(inner, NOT_TEXT_FIELDS):
+                    text_only(inner)
+                inner = getattr(inner, "child", None)
         return fields
 
     def to_internal_value(self, data: Any) -> Any:
