@@ -230,6 +230,7 @@ def test_index_kpis_and_trend_pages(client_for, october, django_assert_max_num_q
         kpis = client.get(reverse("reporting:kpis"), {"start": "2026-10-01", "end": "2026-10-31"})
     html = kpis.content.decode()
     assert html.count('data-kpi="') == 7
+    assert 'id="kpi-hidden"' not in html  # the unit sees every count: nothing to explain
     # A chart per KPI over the last 12 months, each with its table; the volume KPI is the trend.
     assert html.count('aria-labelledby="chart-kpi-') == 6 and html.count('id="table-kpi-') == 6
     # Each over the 12 complete months to 5 November 2026 (November 2025 to October 2026),
@@ -373,4 +374,5 @@ def test_analysts_kpis_hide_small_counts_of_referrals(client_for, october) -> No
         "hours" in text
     )
     assert "[c] referrals" in text  # four received in October
+    assert 'id="kpi-hidden"' in text  # and the page says what [c] means
     assert "Not yet signed up" not in text  # the reminder list is the unit's

@@ -37,7 +37,7 @@ from swc.reporting.exports import Release, return_csv, return_xlsx
 from swc.reporting.kpi import SATISFACTION_CHOICES, kpi_period_default, kpi_period_problem
 from swc.reporting.models import MonthlyReturnVersion, SurveyResponse, TermsAcceptance
 from swc.reporting.returns import LONDON, ReturnMonth, months_span, return_due_date
-from swc.reporting.suppression import SYMBOLS
+from swc.reporting.suppression import SUPPRESSED, SYMBOLS
 from swc.web.forms import GovukDateField, GovukFormMixin, GovukMonthField, date_order_check
 
 
@@ -245,6 +245,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "kpis": [(k, charts.get(k.code)) for k in indicators],
+            "hidden_any": any(SUPPRESSED in k.value for k in indicators),
             "sign_ups": sign_up_lists[0] if sign_up_lists else None,
             "not_signed_up": sign_up_lists[1] if sign_up_lists else None,
             "can_remind": user_can(request.user, "sign_up.remind"),
