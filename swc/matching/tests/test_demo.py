@@ -27,13 +27,19 @@ NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_history_is_consistent_and_loads_once() -> None:
+def demo_year_load() -> None:
+    """The reference data and a demo year of register, referrals and matching, at NOW."""
     call_command("import_local_authorities", str(DATA / "local_authorities.csv"), stdout=StringIO())
     call_command("import_secure_homes", str(DATA / "secure_homes.csv"), stdout=StringIO())
     with time_machine.travel(NOW, tick=False):
         demo_register_load(StringIO())
         demo_referrals_load(StringIO())
         demo_matching_load(StringIO())
+
+
+def test_demo_history_is_consistent_and_loads_once() -> None:
+    demo_year_load()
+    with time_machine.travel(NOW, tick=False):
         placed = Referral.objects.filter(status=Status.PLACED, placed_home__isnull=False)
         assert Placement.objects.count() == placed.count() > 0
         for placement in Placement.objects.select_related("referral", "offer")[:50]:
@@ -64,12 +70,8 @@ def test_demo_history_is_consistent_and_loads_once() -> None:
 
 def test_every_demo_list_provided_shows_the_homes_it_was_sent_to() -> None:
     """The referral's timeline says a list was provided: the authority's list page must agree."""
-    call_command("import_local_authorities", str(DATA / "local_authorities.csv"), stdout=StringIO())
-    call_command("import_secure_homes", str(DATA / "secure_homes.csv"), stdout=StringIO())
+    demo_year_load()
     with time_machine.travel(NOW, tick=False):
-        demo_register_load(StringIO())
-        demo_referrals_load(StringIO())
-        demo_matching_load(StringIO())
         coordinator = user_with_role(Role.COORDINATOR)
         provided = Referral.objects.filter(list_provided_at__isnull=False).prefetch_related(
             "shares__home_organisation__secure_home"
@@ -93,12 +95,8 @@ def test_the_demo_accounts_have_a_live_referral_to_follow_and_answer() -> None:
     The demo referrer (Hampshire) sees a list with an answer coming in; the demo home
     managers (Swanwick Lodge, Adel Beck) each have it to answer.
     """
-    call_command("import_local_authorities", str(DATA / "local_authorities.csv"), stdout=StringIO())
-    call_command("import_secure_homes", str(DATA / "secure_homes.csv"), stdout=StringIO())
+    demo_year_load()
     with time_machine.travel(NOW, tick=False):
-        demo_register_load(StringIO())
-        demo_referrals_load(StringIO())
-        demo_matching_load(StringIO())
         newest = Referral.objects.select_related("local_authority").latest("created_at")
         assert newest.local_authority.name == "Hampshire"
         assert newest.status == Status.WITH_HOMES
