@@ -72,3 +72,26 @@ def question_may_pass_on(user: Any, question: Question) -> bool:
     return question.status == QuestionStatus.WITH_UNIT and user_can(
         user, "question.pass_on", question.referral
     )
+
+
+def referrals_with_questions_waiting_for(user: Any) -> list[int]:
+    """Ids of the referrals ``user`` may see with a question waiting for them to act (one query).
+
+    The authority: questions that have reached it and are not answered. The unit: homes'
+    questions still with it, to pass on or answer. Anyone else: none.
+    """
+    from swc.referrals.selectors import referral_list_for
+
+    if user_can(user, "question.pass_on"):
+        waiting = QuestionStatus.WITH_UNIT
+    elif user_can(user, "question.answer"):
+        waiting = QuestionStatus.WITH_AUTHORITY
+    else:
+        return []
+    visible = referral_list_for(user).values("pk")
+    return list(
+        Question.objects.filter(status=waiting, referral_id__in=visible)
+        .order_by("referral_id")
+        .values_list("referral_id", flat=True)
+        .distinct()
+    )

@@ -21,6 +21,7 @@ from swc.notifications.selectors import delivery_health
 from swc.organisations.access import requires
 from swc.organisations.policy import user_can
 from swc.organisations.selectors import start_page_summary_for
+from swc.questions.selectors import referrals_with_questions_waiting_for
 from swc.referrals.selectors import referral_list_for
 from swc.referrals.workflow import OPEN, Status
 
@@ -52,6 +53,21 @@ def _status_counts(user: Any) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+def _questions_headline(user: Any, waiting: str) -> list[Headline]:
+    """Referrals with a question for this person to act on: one goes to its questions."""
+    ids = referrals_with_questions_waiting_for(user)
+    if not ids:
+        return []
+    return [
+        Headline(
+            f"{_count(len(ids), 'referral')} {waiting}",
+            "questions:thread" if len(ids) == 1 else "referrals:list",
+            True,
+            (ids[0],) if len(ids) == 1 else (),
+        )
+    ]
+
+
 def headlines_for(user: Any) -> list[Headline]:
     """Counts a person should see first, read through the same selectors as the pages."""
     lines: list[Headline] = []
@@ -66,6 +82,7 @@ def headlines_for(user: Any) -> list[Headline]:
                 complete > 0,
             )
         )
+        lines.extend(_questions_headline(user, "with a home's question to pass on"))
         unconfirmed = len(homes_unconfirmed_on(clock.today()))
         if unconfirmed:
             lines.append(
@@ -122,6 +139,7 @@ def headlines_for(user: Any) -> list[Headline]:
                     (offered[0],) if len(offered) == 1 else (),
                 )
             )
+        lines.extend(_questions_headline(user, "with a question waiting for your answer"))
         if asked:
             lines.append(
                 Headline(

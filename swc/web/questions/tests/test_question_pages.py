@@ -194,3 +194,27 @@ def test_the_questions_page_makes_as_many_queries_for_six_questions_as_for_one(
         page = client.get(url(world)).content.decode()
     assert page.count('<h2 class="govuk-summary-card__title"') == 6
     assert len(six) == len(one)
+
+
+def test_the_start_page_says_who_has_a_question_to_act_on(client_for, world):
+    from swc.questions.services import question_pass_on
+
+    def start(person: str) -> str:
+        return client_for(world[person]).get("/").content.decode()
+
+    referral = world["referral"]
+    thread = f'href="/questions/referral/{referral.pk}/"'
+    to_pass_on = "1 referral with a home&#x27;s question to pass on"
+    to_answer = "1 referral with a question waiting for your answer"
+    question = question_ask(referral=referral, by=world["home_manager"], text="Any allergies?")
+    # With the unit: the unit is asked to pass it on; the authority cannot read it yet.
+    assert to_pass_on in start("coordinator") and thread in start("coordinator")
+    assert to_pass_on in start("unit_manager")
+    assert to_answer not in start("referrer")
+    question_pass_on(question=question, by=world["coordinator"])
+    assert to_answer in start("referrer") and thread in start("referrer")
+    assert to_pass_on not in start("coordinator")
+    for person in ("referrer_other_la", "home_manager", "second_home_manager", "analyst"):
+        assert "question waiting" not in start(person) and "to pass on" not in start(person)
+    question_answer(question=question, by=world["referrer"], text="None known.")
+    assert to_answer not in start("referrer")
