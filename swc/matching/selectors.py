@@ -114,10 +114,16 @@ def home_profiles_for_matching() -> list[scoring.HomeProfile]:
         beds.setdefault(home_id, []).append(
             scoring.Bed(bed_id, available_from, restriction_sex, restriction)
         )
-    no_codes: frozenset[str] = frozenset()
+    decoded: dict[str, frozenset[str]] = {}
 
     def codes(text: str | None) -> frozenset[str]:
-        return frozenset(json.loads(text) or ()) if text else no_codes
+        # Homes share lists (most have few codes): each distinct text is decoded once.
+        if not text:
+            return frozenset()
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = frozenset(json.loads(text) or ())
+        return found
 
     # The lists of need codes as their JSON text, decoded here: Django's JSON field reads
     # each through its converters, a third of the reading at 3,000 homes.
