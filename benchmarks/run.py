@@ -394,6 +394,89 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
+def targets(r: dict[str, Any]) -> list[str]:
+    """Issue 19's targets against this run's figures: met, missed, or not measured."""
+    rows: list[tuple[str, str, bool | None]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return {True: "met", False: "**missed**", None: "not measured"}[ok]
+
+    national = r["match"].get(NATIONAL.name)
+    if national:
+        ratio = national["seconds"] / national["floor"]
+        rows.append(
+            (
+                f"One match at {national['homes']:,} homes ≤ 3× its floor and ≤ 150 ms",
+                f"{ms(national['seconds'])}, {ratio:.1f}×",
+                ratio <= 3 and national["seconds"] <= 0.150,
+            )
+        )
+    matches = [m for name, m in r["match"].items() if name != "h14"]
+    if len(matches) > 1:
+        growth = exponent([(m["homes"], m["seconds"]) for m in matches])
+        rows.append(("Its growth exponent ≤ 1.0", f"{growth:.2f}", growth <= 1.0))
+    board = r["pages"].get("/register/", {}).get("bytes")
+    homes = r["pages"].get("data", {}).get("homes")
+    rows.append(
+        (
+            f"Board at {homes:,} homes ≤ 300 KB a page"
+            if homes
+            else "Board at national scale ≤ 300 KB a page",
+            kb(board) or "not measured",
+            None if board is None else board <= 300_000,
+        )
+    )
+    reports = list(r["reports"].values())
+    if reports:
+        last = reports[-1]
+        ratio = last["return_seconds"] / last["return_floor"]
+        rows += [
+            (
+                f"Monthly return ≤ 5× an indexed COUNT of the month ({last['referrals']:,} "
+                "referrals)",
+                f"{ms(last['return_seconds'])}, {ratio:.0f}×",
+                ratio <= 5 and last["indexed"],
+            ),
+            (
+                "`monthly_return` command ≤ 3 s at 10 years",
+                ms(last["command_seconds"]),
+                last["command_seconds"] <= 3,
+            ),
+            (
+                "One-year KPIs ≤ 1 s (the slowest of the data sets)",
+                ms(max(p["kpi_seconds"] for p in reports)),
+                max(p["kpi_seconds"] for p in reports) <= 1,
+            ),
+        ]
+    health = r["pages"].get("/healthz")
+    if health and health["requests"]:
+        for path, label in PAGES.items():
+            page = r["pages"][path]
+            if path == "/healthz":
+                continue
+            share = page["rps"] / health["rps"] if page["requests"] else 0.0
+            p95 = (page["p95_ms"] or 0.0) / (health["p95_ms"] or 1.0)
+            rows.append(
+                (
+                    f"{label[0].upper()}{label[1:]} at {USERS} users ≥ 50 % of /healthz's req/s, "
+                    "p95 ≤ 3× its",
+                    f"{share:.2f}, {p95:.1f}×",
+                    share >= 0.5 and p95 <= 3,
+                )
+            )
+    a = r["allocation"]
+    rows.append(
+        (
+            f"Allocation {a['children']:,} × {a['beds']:,} ≤ 1 s with fit ≥ greedy's",
+            f"{ms(a['seconds'])}, fit {a['optimal_total']:,.0f} against {a['greedy_total']:,.0f}",
+            a["seconds"] <= 1 and a["optimal_total"] >= a["greedy_total"],
+        )
+    )
+    out = ["", "### Targets (issue 19)", "", "| target | measured | |", "|---|---|---|"]
+    out += [f"| {target} | {value} | {verdict(ok)} |" for target, value, ok in rows]
+    return out
+
+
 def kb(size: int | None) -> str:
     return "" if size is None else f"{size / 1000:,.0f} KB"
 
@@ -409,11 +492,11 @@ def report() -> None:
         f"Machine: {machine()}.",
     ]
     for kind in ("sqlite", "postgres"):
-        path = OUT / f"results-{kind}.json"
-        if not path.exists():
+        saved = OUT / f"results-{kind}.json"
+        if not saved.exists():
             lines += ["", f"## {kind}: not run"]
             continue
-        r = json.loads(path.read_text())
+        r = json.loads(saved.read_text())
         lines += ["", f"## {r['version']}"]
         if r.get("scale", 1) != 1:
             lines.append(f"\nEvery data set divided by {r['scale']} (SWC_BENCH_SCALE).")
@@ -423,6 +506,7 @@ def report() -> None:
             f"at the start, {after[0]:.1f} / {after[1]:.1f} / {after[2]:.1f} at the end "
             "(above 2 on 2 cores: the machine was shared while measuring)."
         )
+        lines += targets(r)
         lines += [
             "",
             "### One match (`match_run`) against reading the columns it needs (`values_list`)",
