@@ -34,6 +34,9 @@ class Urgency:
     deadline: dt.datetime | None
     deadline_label: str
     waiting_since: dt.datetime | None
+    # The deadline is a day (a court hearing), not a moment: pages give the date alone,
+    # not "00:00".
+    is_whole_day: bool = False
 
     def remaining(self, now: dt.datetime) -> dt.timedelta | None:
         return None if self.deadline is None else self.deadline - now
@@ -62,6 +65,7 @@ def urgency_of(
     is needed.
     """
     candidates: list[tuple[dt.datetime, str]] = []
+    whole_days = {"Court hearing"}
     if legal_status == LegalStatus.REGULATION_10 and regulation_10_started_at is not None:
         candidates.append(
             (
@@ -79,7 +83,7 @@ def urgency_of(
     if not candidates:
         return Urgency(None, "", waiting_since)
     deadline, label = min(candidates, key=lambda c: c[0])
-    return Urgency(deadline, label, waiting_since)
+    return Urgency(deadline, label, waiting_since, is_whole_day=label in whole_days)
 
 
 def remaining_describe(remaining: dt.timedelta | None) -> str:

@@ -53,6 +53,13 @@ def test_the_earliest_deadline_wins() -> None:
     )
     assert u.deadline_label == "Court hearing"
     assert u.deadline == dt.datetime(2026, 3, 12, 0, 0, tzinfo=dt.UTC)  # GMT in March
+    assert u.is_whole_day
+
+
+def test_only_a_court_hearing_is_a_whole_day() -> None:
+    reg10 = urgency(legal_status=LegalStatus.REGULATION_10, regulation_10_started_at=NOW - 70 * H)
+    bed = urgency(bed_needed_at=NOW + 5 * D)
+    assert not reg10.is_whole_day and not bed.is_whole_day
 
 
 def test_a_hearing_date_counts_only_for_applications() -> None:

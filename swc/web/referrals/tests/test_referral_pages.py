@@ -296,6 +296,22 @@ def test_the_coordinator_triage_queue_shows_time_remaining(client_for, la) -> No
     )
 
 
+def test_a_court_hearing_deadline_is_given_as_its_day_not_midnight(client_for, la) -> None:
+    referral = complete_referral(
+        local_authority=la,
+        legal_status="s25_application",
+        hearing_date=dt.date(2026, 3, 12),
+        bed_needed_at=None,
+    )
+    coordinator = user_with_role(Role.COORDINATOR)
+    client = client_for(coordinator)
+    queue = client.get(reverse("referrals:triage")).content.decode()
+    assert "Court hearing, 12 Mar<" in queue
+    detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Court hearing: 12 March 2026<" in detail
+    assert "00:00" not in queue and "00:00" not in detail
+
+
 def test_withdrawing_needs_a_reason_and_lands_on_the_timeline(client_for, la, referrer) -> None:
     referral = complete_referral(local_authority=la)
     client = client_for(referrer)
