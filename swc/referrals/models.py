@@ -188,6 +188,9 @@ class Referral(TimestampedModel):
             # closed since it began, submitted before it ended (read from this index alone).
             models.Index(fields=["closed_at", "submitted_at"], name="referral_closed_at_idx"),
             models.Index(fields=["list_provided_at"], name="referral_listed_at_idx"),
+            # Lists in the default order (newest first: the API's referral list) read their
+            # page from this index instead of sorting every referral.
+            models.Index(fields=["created_at", "id"], name="referral_created_idx"),
             # Authorities engaged by a date: one probe per authority, not a scan of history.
             models.Index(
                 fields=["local_authority", "submitted_at"], name="referral_la_submitted_idx"
