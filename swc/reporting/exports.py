@@ -45,7 +45,11 @@ REVISIONS_POLICY = (
 )
 SUPPRESSION_NOTE = (
     "[c]: counts from 1 to 5 are not shown, nor any figure from which one could be worked "
-    "out, across every table of the month taken together. Zeros are always shown."
+    "out, across every table of the month taken together. Zeros are always shown. The "
+    "month's referrals are given for England and by region: figures for each local "
+    "authority are published only for complete financial years (April to March), as a "
+    "month has too few referrals for an authority's count to be shown without hiding its "
+    "region's."
 )
 
 
@@ -53,7 +57,6 @@ SUPPRESSION_NOTE = (
 # column: a person reads it, so it is words, never the table's key in the code.
 SHEET_NAMES = {
     "referrals_by_region": "Referrals by region",
-    "referrals_by_authority": "Referrals by authority",
     "referrals_by_age_band": "Referrals by age",
     "referrals_by_sex": "Referrals by sex",
     "referrals_by_ethnicity": "Referrals by ethnicity",

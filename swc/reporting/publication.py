@@ -1,4 +1,5 @@
-"""What is published for a month: the return's tables, and how their cells add up.
+"""What is published for a month, and for a financial year: the tables, and how their
+cells add up.
 
 Pure functions, no ORM. ``publication_for`` turns a month's raw figures (what
 ``selectors.monthly_return_figures`` computes and a sign-off freezes) into a
@@ -7,6 +8,14 @@ the tables could form. ``tables_for`` prints the tables from it, with the cells
 that ``suppression.publication_suppress`` chose hidden as ``[c]``. The trend
 builds each month's received referrals with ``received_publication``, the same
 cells and sums, so it hides exactly what the month's return hides.
+
+Monthly figures go down to regions and England, never to authorities: with a few
+dozen referrals a month over some 150 authorities, most authorities' months are 1,
+and an authority table hid nearly every region and at times England. Authority
+figures are published for complete financial years only (``authority_years_table``,
+April to March, never a year to date or a rolling year, whose differences would give
+the months back), decided together with the year's monthly regions, which are out
+already and stay as they were printed.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from .suppression import (
     SuppressedTable,
     count_display,
     count_is_disclosive,
+    publication_exposed,
     publication_suppress,
 )
 
@@ -50,13 +60,6 @@ COUNT_TABLES: tuple[CountTable, ...] = (
         "Region of the referring authority",
         "Referrals submitted to the unit in the month (the time submitted, London time), by "
         "the region of the referring authority. All nine regions are listed, zeros included.",
-        RECEIVED,
-    ),
-    CountTable(
-        "referrals_by_authority",
-        "Referrals received by authority",
-        "Referring authority",
-        "As above, by the authority that made the referral (authorities with none omitted).",
         RECEIVED,
     ),
     CountTable(
@@ -207,11 +210,9 @@ def _cell(table: str, label: str) -> Key:
     return ALIASES.get((table, label), (table, label))
 
 
-def received_publication(
-    publication: Publication, counts: dict[str, dict[str, int]], regions: dict[str, str] | None
-) -> None:
-    """Add a month's referrals received to ``publication``: every breakdown, the national
-    total they share, and each region as the sum of its authorities."""
+def received_publication(publication: Publication, counts: dict[str, dict[str, int]]) -> None:
+    """Add a month's referrals received to ``publication``: every breakdown, and the
+    national total they share (the month's authority counts are not published)."""
     total = sum(counts["referrals_by_region"].values())
     publication.add(RECEIVED, total, level=NATIONAL)
     for table in COUNT_TABLES:
@@ -224,20 +225,14 @@ def received_publication(
         ]
         if table.total is not None:
             publication.add_sum(table.total, keys)
-    if regions is not None and "referrals_by_authority" in counts:
-        by_region: dict[str, list[Key]] = {}
-        for name in counts["referrals_by_authority"]:
-            by_region.setdefault(regions[name], []).append(_cell("referrals_by_authority", name))
-        for region, parts in by_region.items():
-            publication.add_sum(_cell("referrals_by_region", region), parts)
 
 
 def received_hidden(counts: dict[str, Any]) -> frozenset[Key]:
-    """The cells of a month's referrals received (``received_by_month``'s month, with its
-    ``authority_regions``) that the month's return hides: the same cells and sums, decided
-    together, so the trend and the KPIs hide what the return hides."""
+    """The cells of a month's referrals received (``received_by_month``'s month) that the
+    month's return hides: the same cells and sums, decided together, so the trend and the
+    KPIs hide what the return hides."""
     publication = Publication()
-    received_publication(publication, counts, counts.get("authority_regions"))
+    received_publication(publication, counts)
     return publication_suppress(publication)
 
 
@@ -284,7 +279,7 @@ def publication_for(figures: dict[str, Any]) -> Publication:
     """Every count the month's return publishes, and the sums that link them."""
     publication = Publication()
     counts = figures["counts"]
-    received_publication(publication, counts, figures.get("authority_regions"))
+    received_publication(publication, counts)
     for key, total, level in (
         ("outcomes", CLOSED, NATIONAL),
         ("declines_by_reason", DECLINES, NATIONAL),
@@ -460,20 +455,19 @@ def tables_for(
     return published.tables, published.measures
 
 
-def trend_table(
-    received: dict[str, dict[str, Any]], *, by: str = "region", suppress: bool
-) -> SuppressedTable:
-    """The trend as a published table: rows are regions or authorities, columns months.
+def trend_table(received: dict[str, dict[str, Any]], *, suppress: bool) -> SuppressedTable:
+    """The trend as a published table: rows are regions, columns months.
 
-    ``received`` is each month's referrals received by every breakdown (with
-    ``authority_regions``). Each month's cells are suppressed as the month's return
-    suppresses them (the same cells and sums, decided together), so the trend and
-    the return never print a cell the other hides. A row's total over the months,
-    and the grand total, are printed only when every cell they add up is printed,
-    so they tell a reader nothing the months do not.
+    ``received`` is each month's referrals received by every breakdown. Each month's
+    cells are suppressed as the month's return suppresses them (the same cells and sums,
+    decided together), so the trend and the return never print a cell the other hides.
+    A row's total over the months, and the grand total, are printed only when every cell
+    they add up is printed, so they tell a reader nothing the months do not. There is no
+    trend by authority month by month: authorities are published by financial year
+    (``authority_years_table``).
     """
     months = list(received)
-    table = "referrals_by_region" if by == "region" else "referrals_by_authority"
+    table = "referrals_by_region"
     hidden: dict[str, frozenset[Key]] = {}
     totals: dict[str, int] = {}
     for month in months:
@@ -502,11 +496,176 @@ def trend_table(
     )
 
 
+# --- authorities: complete financial years only ---------------------------------------
+
+AUTHORITY_YEARS_TITLE = "Referrals received by authority, each financial year"
+AUTHORITY_YEARS_DEFINITION = (
+    "Referrals submitted to the unit in the financial year (1 April to 31 March, London "
+    "time), by the referring authority, under the region of the authority. Only complete "
+    "financial years are published: a month has too few referrals for an authority's count "
+    "to be shown without hiding its region and, at times, England. Each region is the sum "
+    "of its authorities and of the region's 12 monthly figures in the monthly returns; "
+    "authorities with no referral in the years shown are omitted."
+)
+
+
+def financial_year(month: str) -> int:
+    """The financial year a month (``YYYY-MM``) falls in, by the year it starts: April 2025
+    to March 2026 is 2025."""
+    year, number = int(month[:4]), int(month[5:7])
+    return year if number >= 4 else year - 1
+
+
+def financial_year_months(year: int) -> list[str]:
+    """The twelve months (``YYYY-MM``) of a financial year, April to March."""
+    return [f"{year + (m < 4):04d}-{m:02d}" for m in (*range(4, 13), 1, 2, 3)]
+
+
+def financial_year_label(year: int) -> str:
+    return f"April {year} to March {year + 1}"
+
+
+@dataclass(frozen=True)
+class AuthorityYearRow:
+    """A row of a year's table: a region (its total), an authority in it, or England."""
+
+    kind: str  # "region", "authority" or "england"
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class AuthorityYear:
+    """A complete financial year's referrals by authority, as published. ``withheld`` are
+    the regions whose authorities are not listed: a region with too few referrals for as
+    many authorities (say 9 referrals from 9 authorities) would give each away, whatever
+    is hidden, as its total is known from the months."""
+
+    year: int
+    rows: tuple[AuthorityYearRow, ...]
+    withheld: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return financial_year_label(self.year)
+
+
+def year_publication(
+    received: dict[str, dict[str, Any]],
+    year: int,
+    *,
+    suppress: bool,
+    withheld: frozenset[str] = frozenset(),
+) -> tuple[Publication, frozenset[Key]]:
+    """A financial year's authority table with the year's 12 monthly returns it is linked to.
+
+    The monthly returns are out before the year ends: their cells keep the fate their
+    month gave them (``Publication.include``). The year's cells are then decided: each
+    authority's year, each region's year (the sum of its authorities, and of the region's
+    12 monthly figures), England's year (the sum of the regions, and of the 12 monthly
+    totals). The regions of ``withheld`` get no authority cells. Returns the publication
+    and the cells hidden (none without ``suppress``).
+    """
+    publication = Publication()
+    months = financial_year_months(year)
+    for month in months:
+        month_publication = Publication()
+        received_publication(month_publication, received[month])
+        hidden = publication_suppress(month_publication) if suppress else frozenset()
+        publication.include(month_publication, (month,), hidden)
+    england = publication.add(
+        ("year", "England"),
+        sum(sum(received[m]["referrals_by_region"].values()) for m in months),
+        level=NATIONAL,
+    )
+    publication.add_sum(england, [(m, *RECEIVED) for m in months])
+    authorities: dict[str, int] = {}
+    regions_of: dict[str, str] = {}
+    for month in months:
+        for name, value in received[month]["referrals_by_authority"].items():
+            authorities[name] = authorities.get(name, 0) + value
+        regions_of.update(received[month]["authority_regions"])
+    region_keys = []
+    for region in received[months[0]]["referrals_by_region"]:
+        value = sum(received[m]["referrals_by_region"][region] for m in months)
+        key = publication.add(("year", "region", region), value, level=REGIONAL)
+        region_keys.append(key)
+        publication.add_sum(key, [(m, "referrals_by_region", region) for m in months])
+        if region in withheld:
+            continue
+        parts = [
+            publication.add(("year", "authority", name), n)
+            for name, n in sorted(authorities.items())
+            if regions_of[name] == region and n
+        ]
+        if parts:
+            publication.add_sum(key, parts)
+    publication.add_sum(england, region_keys)
+    return publication, publication_suppress(publication) if suppress else frozenset()
+
+
+def authority_year_decide(
+    received: dict[str, dict[str, Any]], year: int, *, suppress: bool
+) -> tuple[Publication, frozenset[Key], frozenset[str]]:
+    """Decide a year's authority table: ``year_publication``, then, while the audit finds
+    an authority a reader could still pin between 1 and 5 (its region's total is known
+    from the months, so hiding cannot always help), the region's authorities withheld."""
+    withheld: frozenset[str] = frozenset()
+    while True:
+        publication, hidden = year_publication(received, year, suppress=suppress, withheld=withheld)
+        if not suppress:
+            return publication, hidden, withheld
+        exposed = [
+            k for k in publication_exposed(publication, hidden) if k[:2] == ("year", "authority")
+        ]
+        if not exposed:
+            return publication, hidden, withheld
+        regions_of: dict[str, str] = {}
+        for month in financial_year_months(year):
+            regions_of.update(received[month]["authority_regions"])
+        withheld = withheld | {regions_of[k[2]] for k in exposed}
+
+
+def authority_years_table(
+    received: dict[str, dict[str, Any]], years: list[int], *, suppress: bool
+) -> list[AuthorityYear]:
+    """Referrals received by authority in each of ``years`` (complete financial years),
+    under their regions, with England: a table a year. ``received`` holds every month of
+    those years (``received_by_month``). Each year is decided with its monthly returns
+    (``authority_year_decide``); years do not overlap."""
+    out = []
+    for year in years:
+        publication, hidden, withheld = authority_year_decide(received, year, suppress=suppress)
+
+        def shown(
+            key: Key, publication: Publication = publication, hidden: frozenset = hidden
+        ) -> str:
+            return count_display(publication.cells[key], key in hidden)
+
+        months = financial_year_months(year)
+        regions_of: dict[str, str] = {}
+        for month in months:
+            regions_of.update(received[month]["authority_regions"])
+        rows = []
+        for region in received[months[0]]["referrals_by_region"]:
+            rows.append(AuthorityYearRow("region", region, shown(("year", "region", region))))
+            for name in sorted(n for n, r in regions_of.items() if r == region):
+                if ("year", "authority", name) in publication.cells:
+                    rows.append(
+                        AuthorityYearRow("authority", name, shown(("year", "authority", name)))
+                    )
+        rows.append(AuthorityYearRow("england", "England", shown(("year", "England"))))
+        out.append(AuthorityYear(year, tuple(rows), tuple(sorted(withheld))))
+    return out
+
+
 # Words for the parts of a frozen figure's path (``counts/referrals_by_region/London``)
 # that are the code's names, so a person reading what changed between versions sees
 # "Referrals received by region: London", never the key.
 FIGURE_PARTS: dict[str, str] = {
     **{t.key: t.title for t in COUNT_TABLES},
+    # Frozen in versions signed off when the return still had it.
+    "referrals_by_authority": "Referrals received by authority",
     **{key: title for key, title, _definition, _counted in MEASURES},
     **dict(TWO_HOUR_MEASURES),
     **dict(CHILDREN),

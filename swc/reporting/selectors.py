@@ -41,9 +41,12 @@ from .publication import (
     CHARTED,
     COUNT_TABLES,
     MEASURES,
+    AuthorityYear,
     MeasureRow,
     PublishedReturn,
     ReturnTable,
+    authority_years_table,
+    financial_year,
     referrals_hidden,
     return_published,
     tables_for,
@@ -567,33 +570,55 @@ def return_version_before(month: ReturnMonth, version: int | None) -> Any:
 # --- volume and trend -----------------------------------------------------------
 
 
-def referral_trend(
-    first: ReturnMonth, last: ReturnMonth, *, by: str = "region"
-) -> tuple[list[str], dict[str, list[int]]]:
-    """Referrals received per month from ``first`` to ``last`` by region or authority (raw).
+def referral_trend(first: ReturnMonth, last: ReturnMonth) -> tuple[list[str], dict[str, list[int]]]:
+    """Referrals received per month from ``first`` to ``last`` by region (raw).
 
     Rows with no referral in the span are left out.
     """
     months = months_span(first, last)
     received = received_by_month(first, last)
-    table = "referrals_by_region" if by == "region" else "referrals_by_authority"
+    table = "referrals_by_region"
     names = sorted({n for m in months for n, v in received[str(m)][table].items() if v})
     series = {n: [received[str(m)][table].get(n, 0) for m in months] for n in names}
     return [str(m) for m in months], series
 
 
-def trend_published(
-    first: ReturnMonth, last: ReturnMonth, *, by: str = "region", suppress: bool
-) -> SuppressedTable:
-    """The trend as a published table (``publication.trend_table``): rows are regions or
-    authorities, columns months, each month suppressed as its return is."""
-    return trend_table(received_by_month(first, last), by=by, suppress=suppress)
+def trend_published(first: ReturnMonth, last: ReturnMonth, *, suppress: bool) -> SuppressedTable:
+    """The trend as a published table (``publication.trend_table``): rows are regions,
+    columns months, each month suppressed as its return is."""
+    return trend_table(received_by_month(first, last), suppress=suppress)
 
 
-def trend_for(user: Any, first: ReturnMonth, last: ReturnMonth, by: str) -> SuppressedTable:
+def trend_for(user: Any, first: ReturnMonth, last: ReturnMonth) -> SuppressedTable:
     """The trend for someone allowed to see aggregates, suppressed unless they may see counts."""
     require(user, "report.view_aggregates")
-    return trend_published(first, last, by=by, suppress=return_is_suppressed_for(user))
+    return trend_published(first, last, suppress=return_is_suppressed_for(user))
+
+
+def complete_financial_years(first: ReturnMonth, last: ReturnMonth) -> list[int]:
+    """The financial years (by the year they start) that the months ``first`` to ``last``
+    reach into and that have ended: a year is published whole or not at all."""
+    now = _now()
+    years = range(financial_year(str(first)), financial_year(str(last)) + 1)
+    return [y for y in years if ReturnMonth(y + 1, 3).end() <= now]
+
+
+def authority_years_published(years: list[int], *, suppress: bool) -> list[AuthorityYear]:
+    """Referrals received by authority each complete financial year of ``years``
+    (``publication.authority_years_table``), in a fixed number of queries."""
+    if not years:
+        return []
+    received = received_by_month(ReturnMonth(years[0], 4), ReturnMonth(years[-1] + 1, 3))
+    return authority_years_table(received, years, suppress=suppress)
+
+
+def authority_years_for(user: Any, first: ReturnMonth, last: ReturnMonth) -> list[AuthorityYear]:
+    """The authority table for the complete financial years the months ``first`` to
+    ``last`` reach into, for someone allowed to see aggregates."""
+    require(user, "report.view_aggregates")
+    return authority_years_published(
+        complete_financial_years(first, last), suppress=return_is_suppressed_for(user)
+    )
 
 
 def can_sign_off(user: Any) -> bool:
@@ -877,8 +902,9 @@ def kpi_dashboard(
         kpi.Kpi(
             "volume_trend",
             "Volume and trend data in place",
-            "Monthly series of referrals by region and authority, with charts and tables, "
-            "for any span of months (the trend page).",
+            "Monthly series of referrals by region, with charts and tables, for any span of "
+            "months, and referrals by authority for each complete financial year (the trend "
+            "page).",
             "In place by June 2016",
             "Available",
             met=True,

@@ -105,6 +105,10 @@ class Publication:
     # re-referrals). Printed beside a hidden leader they would narrow it, so they are
     # hidden whenever it is.
     follows: dict[Key, Key] = field(default_factory=dict)
+    # Cells published before (a month's return, out before its financial year ends): their
+    # fate is settled, True hidden, False printed. Only the other cells may be hidden to
+    # protect what they add up with.
+    settled: dict[Key, bool] = field(default_factory=dict)
 
     def add(self, key: Key, value: int, *, level: int = 0, implied: bool = False) -> Key:
         if key in self.cells and self.cells[key] != value:
@@ -132,6 +136,16 @@ class Publication:
             raise ValueError(f"{follower} is in a sum: its hiding would need protecting too")
         self.follows[follower] = leader
 
+    def include(self, other: Publication, prefix: Key, hidden: Iterable[Key]) -> None:
+        """Add every cell and sum of ``other``, published before, each key after ``prefix``:
+        the cells of ``hidden`` settled hidden, the others settled printed."""
+        hidden = set(hidden)
+        for key, value in other.cells.items():
+            self.add((*prefix, *key), value, level=other.level.get(key, 0))
+            self.settled[(*prefix, *key)] = key in hidden
+        for s in other.sums:
+            self.add_sum((*prefix, *s.total), [(*prefix, *p) for p in s.parts])
+
 
 def publication_suppress(publication: Publication) -> frozenset[Key]:
     """The cells to hide so that no count of 1 to 5 can be worked out from the publication."""
@@ -142,6 +156,8 @@ def publication_suppress(publication: Publication) -> frozenset[Key]:
             tuple(s for s in publication.sums if s.total in component),
             tuple(sorted((k, publication.level.get(k, 0)) for k in component)),
             frozenset(publication.implied & component),
+            frozenset(k for k in component if publication.settled.get(k) is True),
+            frozenset(k for k in component if publication.settled.get(k) is False),
         )
     # A follower is in no sum, so hiding it leaves every other cell's range as it was.
     hidden |= {k for k, leader in publication.follows.items() if leader in hidden}
@@ -172,20 +188,36 @@ def _component_suppress(
     sums: tuple[Sum, ...],
     level_items: tuple[tuple[Key, int], ...],
     implied: frozenset[Key],
+    settled_hidden: frozenset[Key] = frozenset(),
+    settled_printed: frozenset[Key] = frozenset(),
 ) -> frozenset[Key]:
     # Cached: the trend asks again for the months it has already decided.
     cells = dict(cells_items)
     level = dict(level_items)
-    hidden = {k for k, v in cells.items() if count_is_disclosive(v)} | set(implied)
+    hidden = (
+        ({k for k, v in cells.items() if count_is_disclosive(v)} - settled_printed)
+        | set(implied)
+        | set(settled_hidden)
+    )
     if not sums:
         return frozenset(hidden)
+    # A settled printed cell is out already: it can never be chosen to hide.
+    printed = settled_printed
     while True:
-        _sums_protect(cells, sums, level, hidden, implied)
+        _sums_protect(cells, sums, level, hidden, implied, printed)
         exposed = _exposed(cells, sums, hidden, implied)
         if not exposed:
             return frozenset(hidden)
-        if not _widen(exposed[0], cells, sums, level, hidden):
+        if not any(_widen(k, cells, sums, level, hidden, printed) for k in exposed):
             return frozenset(hidden)
+
+
+def publication_exposed(publication: Publication, hidden: Iterable[Key]) -> list[Key]:
+    """The hidden counts of 1 to 5 that a reader of ``publication`` could still pin between
+    1 and 5 (none, once ``publication_suppress`` could protect everything)."""
+    return _exposed(
+        publication.cells, publication.sums, set(hidden), frozenset(publication.implied)
+    )
 
 
 def _floor(key: Key, implied: frozenset[Key]) -> int:
@@ -201,10 +233,12 @@ def _cost(cells: Mapping[Key, int], level: Mapping[Key, int], needed: int, key: 
     return (level.get(key, 0), value - 1 < needed, value, key)
 
 
-def _candidates(members: Iterable[Key], cells: Mapping[Key, int], hidden: set[Key]) -> list[Key]:
+def _candidates(
+    members: Iterable[Key], cells: Mapping[Key, int], hidden: set[Key], printed: frozenset[Key]
+) -> list[Key]:
     # Zeros are printed, never hidden: a hidden zero would protect nothing (the reader
     # takes [c] as at least 1) and would make [c] mean something else.
-    return [k for k in members if k not in hidden and cells[k] > 0]
+    return [k for k in members if k not in hidden and k not in printed and cells[k] > 0]
 
 
 def _sums_protect(
@@ -213,6 +247,7 @@ def _sums_protect(
     level: Mapping[Key, int],
     hidden: set[Key],
     implied: frozenset[Key],
+    printed: frozenset[Key] = frozenset(),
 ) -> None:
     # The smallest sums first: a partner found inside a region (its other authorities)
     # also serves every larger sum the pair belongs to, where a partner chosen first from
@@ -226,7 +261,7 @@ def _sums_protect(
             hidden_here = [k for k in members if k in hidden]
             if not hidden_here:
                 continue
-            visible = _candidates(members, cells, hidden)
+            visible = _candidates(members, cells, hidden, printed)
             if not visible:
                 continue
             hidden_parts = [k for k in s.parts if k in hidden]
@@ -355,6 +390,7 @@ def _widen(
     sums: Sequence[Sum],
     level: Mapping[Key, int],
     hidden: set[Key],
+    printed: frozenset[Key] = frozenset(),
 ) -> bool:
     """Hide one more printed cell, one that can widen what ``exposed`` can be.
 
@@ -382,7 +418,7 @@ def _widen(
                     seen.add(k)
                     if k in hidden:
                         following.append(k)
-                    elif cells[k] > 0:  # zeros are printed, never hidden
+                    elif cells[k] > 0 and k not in printed:  # zeros are printed, never hidden
                         distance[k] = step
         frontier = following
     if not distance:

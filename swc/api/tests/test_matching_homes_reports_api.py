@@ -178,6 +178,13 @@ def test_analysts_get_suppressed_aggregates_and_no_records(scene) -> None:
     )
     assert len(report.json()["children"]) == 2 and report.json()["daily"]
     assert scene["unit"].get("/api/v1/reports/returns/2026-02/").json()["suppressed"] is False
+    # A month's referrals are given by region and for England, never by authority, even to
+    # the unit (authorities are published for complete financial years only).
+    march = scene["unit"].get("/api/v1/reports/returns/2026-03/").json()
+    tables = {t["key"]: t for t in march["tables"]}
+    assert "referrals_by_authority" not in tables
+    assert tables["referrals_by_region"]["total"] == "1"  # the scene's referral
+    assert scene["la"].name not in json.dumps(march)
     kpis = analyst.get("/api/v1/reports/kpis/", {"start": "2025-04-01", "end": "2026-03-09"})
     assert kpis.status_code == 200
     assert len(kpis.json()["indicators"]) == 7

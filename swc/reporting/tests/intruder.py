@@ -18,13 +18,12 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 from scipy.optimize import linprog as _linprog
 
-from swc.reporting.publication import PublishedReturn
+from swc.reporting.publication import AuthorityYear, PublishedReturn
 from swc.reporting.suppression import SuppressedTable
 
 HIDDEN = "[c]"
 RECEIVED = (
     "referrals_by_region",
-    "referrals_by_authority",
     "referrals_by_age_band",
     "referrals_by_sex",
     "referrals_by_ethnicity",
@@ -177,13 +176,6 @@ def month_read(
         reader.adds_up(total(key), cells.values())
         # Every breakdown of the referrals received adds up to the same referrals.
         reader.same(f"{month}|{key}|Total", f"{month}|referrals_by_region|Total")
-    regions = table("referrals_by_region")
-    authorities = table("referrals_by_authority")
-    by_region: dict[str, list[str]] = {}
-    for name, region in figures["authority_regions"].items():
-        by_region.setdefault(region, []).append(authorities[name])
-    for region, cell in regions.items():
-        reader.adds_up(cell, by_region.get(region, []))
     everyone = f"{month}|referrals_by_region|Total"
     needs = table("referrals_by_need")
     for cell in needs.values():
@@ -248,10 +240,10 @@ def month_read(
             reader.between({day: 1.0}, 0.0, float(maximum))
 
 
-def trend_read(reader: Reader, table: SuppressedTable, truth: SuppressedTable, by: str) -> None:
-    """The trend: each month's cells are the same figures as the month's return; a row's
-    total over the months adds them up."""
-    key = "referrals_by_region" if by == "region" else "referrals_by_authority"
+def trend_read(reader: Reader, table: SuppressedTable, truth: SuppressedTable) -> None:
+    """The trend by region: each month's cells are the same figures as the month's return;
+    a row's total over the months adds them up."""
+    key = "referrals_by_region"
     for r, name in enumerate(table.row_labels):
         cells = []
         for c, month in enumerate(table.column_labels):
@@ -275,6 +267,38 @@ def trend_read(reader: Reader, table: SuppressedTable, truth: SuppressedTable, b
         reader.adds_up(column, [f"trend|{month}|{name}" for name in table.row_labels])
     grand = reader.figure("trend|Total", table.grand_total, int(truth.grand_total))
     reader.adds_up(grand, [f"trend|{month}|Total" for month in table.column_labels])
+
+
+def year_read(
+    reader: Reader, printed: AuthorityYear, truth: AuthorityYear, months: list[str]
+) -> None:
+    """A financial year's table by authority. The reader has read the year's 12 monthly
+    returns (``months``): each region's year is its 12 monthly figures added up, and, unless
+    its authorities are withheld, the sum of the authorities listed under it (an authority
+    not listed referred no one); England's year is the regions' sum and the months' totals."""
+    true_values = {(row.kind, row.name): int(row.value) for row in truth.rows}
+    under: dict[str, list[str]] = {}
+    region = ""
+    england = ""
+    for row in printed.rows:
+        cell = reader.figure(
+            f"year {printed.year}|{row.kind}|{row.name}",
+            row.value,
+            true_values[(row.kind, row.name)],
+        )
+        if row.kind == "region":
+            region = row.name
+            under[region] = []
+            reader.adds_up(cell, [f"{m}|referrals_by_region|{region}" for m in months])
+        elif row.kind == "authority":
+            under[region].append(cell)
+        else:
+            england = cell
+    for name, authorities in under.items():
+        if name not in printed.withheld:
+            reader.adds_up(f"year {printed.year}|region|{name}", authorities)
+    reader.adds_up(england, [f"year {printed.year}|region|{name}" for name in under])
+    reader.adds_up(england, [f"{m}|referrals_by_region|Total" for m in months])
 
 
 def kpi_read(reader: Reader, month: str, printed: str, true: int) -> None:

@@ -182,9 +182,14 @@ def test_sign_off_freezes_and_a_correction_makes_a_new_version(client_for, octob
     response = client.get(
         reverse("reporting:return-download", args=["2026-10", "csv"]) + "?version=1"
     )
-    assert "2026-10,Referrals by authority,Referring authority,Testborough,Count,[c]," in (
-        response.content.decode()
+    csv_text = response.content.decode()
+    assert "2026-10,Referrals by region,Region of the referring authority,London,Count,[c]," in (
+        csv_text
     )
+    # Version 1 froze the month's authorities too (the yearly table adds them up); a
+    # monthly file never prints them.
+    assert v1.figures["counts"]["referrals_by_authority"] == {"Synthshire": 2, "Testborough": 2}
+    assert "Testborough" not in csv_text and "Referrals by authority" not in csv_text
 
 
 @time_machine.travel("2026-10-20 10:00:00+00:00", tick=False)
@@ -376,3 +381,69 @@ def test_analysts_kpis_hide_small_counts_of_referrals(client_for, october) -> No
     assert "[c] referrals" in text  # four received in October
     assert 'id="kpi-hidden"' in text  # and the page says what [c] means
     assert "Not yet signed up" not in text  # the reminder list is the unit's
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_monthly_view_carries_an_authority_breakdown(client_for, october) -> None:
+    # Even the unit, who see every count: a month is published by region and for England.
+    client = client_for(user_with_role(Role.UNIT_MANAGER))
+    names = ("Synthshire", "Testborough")
+    pages = [
+        client.get(reverse("reporting:return", args=["2026-10"])).content.decode(),
+        client.get(reverse("reporting:return-download", args=["2026-10", "csv"])).content.decode(),
+        client.get(
+            reverse("reporting:trend"), {"start": "2026-07", "end": "2026-10", "by": "region"}
+        ).content.decode(),
+    ]
+    for text in pages:
+        assert not any(name in text for name in names)
+    assert (
+        "Figures for each authority are published only for complete financial years" in (pages[0])
+    )
+    book = load_workbook(
+        io.BytesIO(
+            client.get(reverse("reporting:return-download", args=["2026-10", "xlsx"])).content
+        )
+    )
+    assert "Referrals by authority" not in book.sheetnames
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and v in names for v in row), sheet.title
+    # The months of a financial year that has not ended: no authority table yet.
+    html = client.get(
+        reverse("reporting:trend"), {"start": "2026-07", "end": "2026-10", "by": "authority"}
+    ).content.decode()
+    assert 'id="no-complete-year"' in html and "Testborough" not in html
+
+
+@time_machine.travel("2027-04-15 10:00:00+00:00", tick=False)
+def test_authorities_are_published_for_each_complete_financial_year(client_for, october) -> None:
+    # By hand, the financial year April 2026 to March 2027: Testborough (London) r0 in July,
+    # r3 and r4 in October: 3; Synthshire (South East) r5 and r6 in September, r1 and r2 in
+    # October: 4; England 7 (the draft is not a referral).
+    params = {"start": "2026-07", "end": "2027-03", "by": "authority"}
+    html = client_for(user_with_role(Role.UNIT_MANAGER)).get(reverse("reporting:trend"), params)
+    table = html.content.decode()
+    table = table[table.index('id="table-authority-2026"') : table.index("</table>")]
+    rows = re.findall(r'<th scope="row"[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td>', table)
+    assert dict(rows) == {
+        "North East": "0",
+        "North West": "0",
+        "Yorkshire and the Humber": "0",
+        "East Midlands": "0",
+        "West Midlands": "0",
+        "East of England": "0",
+        "London": "3",
+        "Testborough": "3",
+        "South East": "4",
+        "Synthshire": "4",
+        "South West": "0",
+        "England": "7",
+    }
+    assert "April 2026 to March 2027" in table
+    # For an analyst every count of 1 to 5 is hidden; the page never prints one.
+    analyst = client_for(user_with_role(Role.ANALYST)).get(reverse("reporting:trend"), params)
+    text = analyst.content.decode()
+    body = text[text.index('id="table-authority-2026"') : text.index("</table>")]
+    assert re.search(r"numeric[^\"]*\">[1-5]<", body) is None
+    assert "Testborough" in body or "Its authorities are not listed" in body

@@ -14,13 +14,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from swc.reporting.publication import return_published, trend_table
+from swc.reporting.publication import (
+    authority_years_table,
+    financial_year_months,
+    return_published,
+    trend_table,
+)
 from swc.reporting.suppression import Publication, publication_suppress
 
-from .intruder import Reader, month_read, trend_read
+from .intruder import Reader, month_read, trend_read, year_read
 
 REGIONS = ("North East", "London", "South East")
-AUTHORITIES = {
+FEW_AUTHORITIES = {
     "Alderton": "North East",
     "Barnfield": "North East",
     "Camden Vale": "London",
@@ -29,6 +34,13 @@ AUTHORITIES = {
     "Fairholme": "South East",
     "Greyhaven": "South East",
 }
+# For a month shaped like the real ones: many authorities, most with one referral.
+MANY_AUTHORITIES = {
+    **{f"Northby {k}": "North East" for k in range(1, 10)},
+    **{f"Londwick {k}": "London" for k in range(1, 13)},
+    **{f"Southam {k}": "South East" for k in range(1, 12)},
+}
+AUTHORITIES = {**FEW_AUTHORITIES, **MANY_AUTHORITIES}
 AGES = ("Under 10", "10 to 12", "13 to 14", "15", "16", "17 and over")
 ETHNICITIES = ("WBRI White British", "BCRB Caribbean", "MWBC White and Black Caribbean")
 LEGAL = ("Section 25 order granted", "Regulation 10", "Application")
@@ -129,7 +141,17 @@ def figures_make(
     }
 
 
-def intruder_finds(months: list[dict[str, Any]], *, trend: bool = False) -> list[Any]:
+def _received(months: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        f["month"]: {**f["counts"], "authority_regions": f["authority_regions"]} for f in months
+    }
+
+
+def intruder_finds(
+    months: list[dict[str, Any]], *, trend: bool = False, years: tuple[int, ...] = ()
+) -> list[Any]:
+    """What the intruder pins down from the months' returns, their trend by region, and the
+    authority tables of ``years`` (each year's 12 months among ``months``)."""
     reader = Reader()
     for figures in months:
         month_read(
@@ -139,17 +161,15 @@ def intruder_finds(months: list[dict[str, Any]], *, trend: bool = False) -> list
             return_published(figures, suppress=True),
             return_published(figures, suppress=False),
         )
+    received = _received(months)
     if trend:
-        received = {
-            f["month"]: {**f["counts"], "authority_regions": f["authority_regions"]} for f in months
-        }
-        for by in ("region", "authority"):
-            trend_read(
-                reader,
-                trend_table(received, by=by, suppress=True),
-                trend_table(received, by=by, suppress=False),
-                by,
-            )
+        trend_read(
+            reader, trend_table(received, suppress=True), trend_table(received, suppress=False)
+        )
+    printed = authority_years_table(received, list(years), suppress=True)
+    truth = authority_years_table(received, list(years), suppress=False)
+    for year, shown, true in zip(years, printed, truth, strict=True):
+        year_read(reader, shown, true, financial_year_months(year))
     return reader.disclosed()
 
 
@@ -175,12 +195,100 @@ def _printed(figures: dict[str, Any], table: str) -> tuple[dict[str, str], str]:
     return dict(t.rows), t.total
 
 
+def _year(referrals: dict[str, list[tuple[Any, ...]]], year: int = 2025) -> list[dict[str, Any]]:
+    """The 12 months of a financial year, each with its referrals (none unless given)."""
+    return [_quiet_month(referrals.get(m, []), month=m) for m in financial_year_months(year)]
+
+
+def _year_printed(months: list[dict[str, Any]], year: int = 2025) -> tuple[dict[str, str], Any]:
+    (table,) = authority_years_table(_received(months), [year], suppress=True)
+    return {row.name: row.value for row in table.rows}, table
+
+
+def test_no_monthly_return_carries_an_authority_breakdown() -> None:
+    figures = _quiet_month([_referral("Alderton")] * 20 + [_referral("Camden Vale")] * 3)
+    published = return_published(figures, suppress=False)
+    # The figures keep the authorities (the yearly table adds them up); the return does not.
+    assert figures["counts"]["referrals_by_authority"] == {"Alderton": 20, "Camden Vale": 3}
+    assert "referrals_by_authority" not in [t.key for t in published.tables]
+    printed = {label for t in published.tables for label, _value in t.rows}
+    assert not printed & set(AUTHORITIES)
+
+
+def test_a_sparse_month_prints_its_regions_and_england() -> None:
+    # By hand, a month shaped like the demo's: 34 referrals from 33 authorities, all but
+    # one with a single referral. North East 9 (Northby 1-9, aged 13 to 14), London 14
+    # (Londwick 1-11 one each, Londwick 12 three; aged 15), South East 11 (Southam 1-11;
+    # Southam 1 and 2 aged under 10, the rest 13 to 14). Ages: under 10: 2, 13 to 14:
+    # 9 + 9 = 18, 15: 14. Published by authority, every authority and so every region was
+    # hidden; by region, nothing is 1 to 5 but the under-10s, whose partner is the
+    # smallest age cell that lifts the pair to 6 or more (15: 14; 2 + 14 = 16), so each
+    # could be up to 15.
+    referrals = (
+        [_referral(f"Northby {k}", age=2) for k in range(1, 10)]
+        + [_referral(f"Londwick {k}", age=3) for k in range(1, 12)]
+        + [_referral("Londwick 12", age=3)] * 3
+        + [_referral(f"Southam {k}", age=0 if k <= 2 else 2) for k in range(1, 12)]
+    )
+    figures = _quiet_month(referrals, month="2025-11")
+    regions, total = _printed(figures, "referrals_by_region")
+    assert regions == {"North East": "9", "London": "14", "South East": "11"}
+    assert total == "34"
+    ages, _ = _printed(figures, "referrals_by_age_band")
+    assert ages == {
+        "Under 10": "[c]",
+        "10 to 12": "0",
+        "13 to 14": "18",
+        "15": "[c]",
+        "16": "0",
+        "17 and over": "0",
+    }
+    # The trend prints the same regions and England's 34.
+    trend = trend_table(_received([figures]), suppress=True)
+    assert dict(zip(trend.row_labels, trend.cells, strict=True)) == {
+        "London": ("14",),
+        "North East": ("9",),
+        "South East": ("11",),
+    }
+    assert trend.column_totals == ("34",)
+    assert intruder_finds([figures], trend=True) == []
+
+    # The year (April 2025 to March 2026) adds Alderton's 20 in January 2026. By hand:
+    # North East 9 + 20 = 29 over ten authorities: the nine 1s are hidden, and with
+    # Alderton printed they would add up to 9, each exactly 1: Alderton goes too (each
+    # Northby could then be up to 29 - 8 - 1 = 20). London 14 over twelve authorities,
+    # all 1 to 5: each could be at most 14 - 11 = 3, and the region's year is known from
+    # its months whatever is hidden, so London's authorities are withheld; South East
+    # 11 over eleven authorities of 1 likewise. England 34 + 20 = 54.
+    months = _year({"2025-11": referrals, "2026-01": [_referral("Alderton")] * 20})
+    values, table = _year_printed(months)
+    assert [row.name for row in table.rows] == [
+        "North East",
+        "Alderton",
+        *(f"Northby {k}" for k in range(1, 10)),
+        "London",
+        "South East",
+        "England",
+    ]
+    assert values == {
+        "North East": "29",
+        "Alderton": "[c]",
+        **{f"Northby {k}": "[c]" for k in range(1, 10)},
+        "London": "14",
+        "South East": "11",
+        "England": "54",
+    }
+    assert table.withheld == ("London", "South East")
+    assert intruder_finds(months, trend=True, years=(2025,)) == []
+
+
 def test_a_region_less_its_visible_authority_cannot_reveal_the_other() -> None:
-    # By hand: London 13 = Camden Vale 3 + Dunmore 10; South East 14 = Eastleigh Park 4 +
-    # Fairholme 10; North East 20 = Alderton 20. Table by table, only Camden Vale and
-    # Eastleigh Park are small, and each table alone hides two cells; but London 13 less
-    # Dunmore 10 gives Camden Vale. Hidden together: Dunmore and Fairholme go too (the
-    # cheapest cells in the region's sum), not a region (a total costs more).
+    # By hand, in June 2025 (every other month of the financial year empty): London 13 =
+    # Camden Vale 3 + Dunmore 10; South East 14 = Eastleigh Park 4 + Fairholme 10; North
+    # East 20 = Alderton 20. The month prints its regions (none is 1 to 5). In the year's
+    # table by authority only Camden Vale and Eastleigh Park are small, but London 13 less
+    # Dunmore 10 gives Camden Vale: Dunmore and Fairholme go too (the cheapest cells in the
+    # region's sum), not a region (a region's year is its months added up: printed).
     referrals = (
         [_referral("Camden Vale")] * 3
         + [_referral("Dunmore")] * 10
@@ -188,19 +296,59 @@ def test_a_region_less_its_visible_authority_cannot_reveal_the_other() -> None:
         + [_referral("Fairholme")] * 10
         + [_referral("Alderton")] * 20
     )
-    figures = _quiet_month(referrals)
-    authorities, total = _printed(figures, "referrals_by_authority")
-    regions, _ = _printed(figures, "referrals_by_region")
-    assert authorities == {
+    months = _year({"2025-06": referrals})
+    june = months[2]
+    regions, total = _printed(june, "referrals_by_region")
+    assert regions == {"North East": "20", "London": "13", "South East": "14"}
+    assert total == "47"
+    values, table = _year_printed(months)
+    assert values == {
+        "North East": "20",
         "Alderton": "20",
+        "London": "13",
         "Camden Vale": "[c]",
         "Dunmore": "[c]",
+        "South East": "14",
         "Eastleigh Park": "[c]",
         "Fairholme": "[c]",
+        "England": "47",  # never England while a small cell can serve
     }
-    assert regions == {"North East": "20", "London": "13", "South East": "14"}
-    assert total == "47"  # never a national total while a small cell can serve
-    assert intruder_finds([figures]) == []
+    assert table.withheld == ()
+    assert intruder_finds(months, years=(2025,)) == []
+
+
+def test_a_region_hidden_in_its_month_is_not_given_back_by_the_year() -> None:
+    # By hand: June 2025: Alderton 20 (North East), Camden Vale 3 (London), Greyhaven 8
+    # (South East), 31 in all; September 2025: Dunmore 10 (London). June hides London (3)
+    # and, its partner, South East (8: the smaller region that lifts the pair to 11).
+    # The year: London 3 + 10 = 13; printed, less September's 10 it would give June's
+    # London (3): London's year is hidden; so is South East's (8, June's alone), and then
+    # Greyhaven (8, the only authority under a hidden region) and, beside Camden Vale,
+    # Dunmore. North East (20) and England (31 + 10 = 41, the months' totals) stay printed.
+    months = _year(
+        {
+            "2025-06": [_referral("Alderton")] * 20
+            + [_referral("Camden Vale")] * 3
+            + [_referral("Greyhaven")] * 8,
+            "2025-09": [_referral("Dunmore")] * 10,
+        }
+    )
+    regions, total = _printed(months[2], "referrals_by_region")
+    assert regions == {"North East": "20", "London": "[c]", "South East": "[c]"}
+    assert total == "31"
+    values, table = _year_printed(months)
+    assert values == {
+        "North East": "20",
+        "Alderton": "20",
+        "London": "[c]",
+        "Camden Vale": "[c]",
+        "Dunmore": "[c]",
+        "South East": "[c]",
+        "Greyhaven": "[c]",
+        "England": "41",
+    }
+    assert table.withheld == ()
+    assert intruder_finds(months, trend=True, years=(2025,)) == []
 
 
 def test_withdrawn_is_hidden_in_both_the_outcomes_and_the_reasons() -> None:
@@ -229,12 +377,8 @@ def test_no_over_suppression() -> None:
         [_referral("Alderton")] * 20 + [_referral("Dunmore")] * 12 + [_referral("Camden Vale")] * 3,
         month="2026-09",
     )
-    received = {
-        f["month"]: {**f["counts"], "authority_regions": f["authority_regions"]}
-        for f in (small, figures)
-    }
-    for by in ("region", "authority"):
-        assert trend_table(received, by=by, suppress=True).column_totals == ("35", "35")
+    received = _received([small, figures])
+    assert trend_table(received, suppress=True).column_totals == ("35", "35")
     # A need named on 6 referrals has no total to protect: printed.
     needs_figures = _quiet_month(
         [_referral("Alderton", needs=("Self-harm",))] * 6 + [_referral("Alderton")] * 30
@@ -244,27 +388,32 @@ def test_no_over_suppression() -> None:
 
 
 def test_a_hidden_cell_is_known_to_be_at_least_one() -> None:
-    # By hand: South East 8 = Eastleigh Park 1 + Fairholme 1 + Greyhaven 6; Alderton 20.
-    # Zeros are printed, so a reader takes each [c] as at least 1. Hiding only the two 1s
-    # would leave them adding up to 8 - 6 = 2, so each exactly 1: Greyhaven (the smallest
-    # cell that lifts the pair to 6 or more) goes too, and each could then be up to 8 - 2 = 6.
+    # By hand, the year April 2025 to March 2026 with all its referrals in October 2025:
+    # South East 8 = Eastleigh Park 1 + Fairholme 1 + Greyhaven 6; Alderton 20. Zeros are
+    # printed, so a reader takes each [c] as at least 1. Hiding only the two 1s would leave
+    # them adding up to 8 - 6 = 2, so each exactly 1: Greyhaven (the smallest cell that
+    # lifts the pair to 6 or more) goes too, and each could then be up to 8 - 2 = 6.
     referrals = (
         [_referral("Eastleigh Park"), _referral("Fairholme")]
         + [_referral("Greyhaven")] * 6
         + [_referral("Alderton")] * 20
     )
-    figures = _quiet_month(referrals)
-    authorities, total = _printed(figures, "referrals_by_authority")
-    regions, _ = _printed(figures, "referrals_by_region")
-    assert authorities == {
+    months = _year({"2025-10": referrals})
+    regions, total = _printed(months[6], "referrals_by_region")
+    assert regions == {"North East": "20", "London": "0", "South East": "8"}
+    assert total == "28"
+    values, _table = _year_printed(months)
+    assert values == {
+        "North East": "20",
         "Alderton": "20",
+        "London": "0",
+        "South East": "8",
         "Eastleigh Park": "[c]",
         "Fairholme": "[c]",
         "Greyhaven": "[c]",
+        "England": "28",
     }
-    assert regions == {"North East": "20", "London": "0", "South East": "8"}
-    assert total == "28"
-    assert intruder_finds([figures]) == []
+    assert intruder_finds(months, years=(2025,)) == []
 
 
 def test_a_hidden_national_total_is_not_given_away_by_the_children_referred() -> None:
@@ -319,29 +468,22 @@ def test_the_trend_hides_what_the_return_hides_and_no_more() -> None:
         month="2026-09",
     )
     october = _quiet_month([_referral("Dunmore")] * 12 + [_referral("Alderton")] * 2)
-    received = {
-        f["month"]: {**f["counts"], "authority_regions": f["authority_regions"]}
-        for f in (september, october)
-    }
-    for by in ("region", "authority"):
-        table = trend_table(received, by=by, suppress=True)
-        for f in (september, october):
-            printed, total = _printed(f, f"referrals_by_{by}")
-            column = table.column_labels.index(f["month"])
-            for row, name in enumerate(table.row_labels):
-                assert table.cells[row][column] == printed.get(name, "0"), (by, name)
-            assert table.column_totals[column] == total
-    # By hand, by region: September's North East 8 and London 13 are printed in its return,
-    # so in the trend; October's North East 2 is hidden, and London 12 with it.
-    regions = trend_table(received, by="region", suppress=True)
-    assert dict(zip(regions.row_labels, regions.cells, strict=True)) == {
+    table = trend_table(_received([september, october]), suppress=True)
+    for f in (september, october):
+        printed, total = _printed(f, "referrals_by_region")
+        column = table.column_labels.index(f["month"])
+        for row, name in enumerate(table.row_labels):
+            assert table.cells[row][column] == printed.get(name, "0"), name
+        assert table.column_totals[column] == total
+    # By hand: September's North East 8 and London 13 are printed in its return, so in the
+    # trend; October's North East 2 is hidden, and London 12 with it.
+    assert dict(zip(table.row_labels, table.cells, strict=True)) == {
         "London": ("13", "[c]"),
         "North East": ("8", "[c]"),
     }
-    assert regions.column_totals == ("21", "14")
-    table = trend_table(received, by="authority", suppress=True)
+    assert table.column_totals == ("21", "14")
     # A total over the months is printed only when every month's cell is.
-    assert table.row_totals[table.row_labels.index("Camden Vale")] == "[c]"
+    assert table.row_totals == ("[c]", "[c]")
     assert table.grand_total == "35"
     assert intruder_finds([september, october], trend=True) == []
 
@@ -395,7 +537,7 @@ not_under_frozen_clock = pytest.mark.skipif(
 
 referral = st.tuples(
     # Mostly one big authority, so the others are small: the hard case.
-    st.sampled_from(["Alderton"] * 6 + list(AUTHORITIES)),
+    st.sampled_from(["Alderton"] * 6 + list(FEW_AUTHORITIES)),
     st.sampled_from(AGES),
     st.sampled_from(("Female", "Male")),
     st.sampled_from(ETHNICITIES),
@@ -436,3 +578,31 @@ def test_intruder_cannot_narrow_any_small_count_across_months_and_the_trend(
     august: dict, september: dict, october: dict
 ) -> None:
     assert intruder_finds([august, september, october], trend=True) == []
+
+
+scattered_referral = st.tuples(
+    # Most from one authority each, as in the real months; a few from the big ones.
+    st.sampled_from(list(AUTHORITIES) + ["Alderton", "Dunmore"] * 4),
+    st.sampled_from(AGES),
+    st.sampled_from(("Female", "Male")),
+    st.sampled_from(ETHNICITIES),
+    st.sampled_from(LEGAL),
+    st.booleans(),
+    st.lists(st.sampled_from(NEEDS), max_size=2, unique=True).map(tuple),
+)
+
+
+@st.composite
+def financial_years(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A financial year (April 2025 to March 2026) with referrals in one to four months."""
+    busy = draw(
+        st.lists(st.sampled_from(financial_year_months(2025)), min_size=1, max_size=4, unique=True)
+    )
+    return _year({m: draw(st.lists(scattered_referral, max_size=40)) for m in busy})
+
+
+@not_under_frozen_clock
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(financial_years())
+def test_intruder_cannot_narrow_any_small_count_of_a_generated_year(months: list) -> None:
+    assert intruder_finds(months, trend=True, years=(2025,)) == []

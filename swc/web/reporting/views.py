@@ -320,7 +320,12 @@ class TrendForm(GovukFormMixin, forms.Form):
     start = GovukMonthField(label="First month", what="the first month", required=True)
     end = GovukMonthField(label="Last month", what="the last month", required=True)
     by = forms.ChoiceField(
-        label="By", choices=[("region", "Region"), ("authority", "Authority")], initial="region"
+        label="By",
+        choices=[
+            ("region", "Region, each month"),
+            ("authority", "Authority, each complete financial year"),
+        ],
+        initial="region",
     )
 
     def _month(self, name: str) -> ReturnMonth:
@@ -358,35 +363,33 @@ def trend(request: HttpRequest) -> HttpResponse:
         )
     elif not request.GET:
         form = TrendForm(initial={"start": first.first_day, "end": last.first_day, "by": by})
-    table = None if form.errors else selectors.trend_for(request.user, first, last, by)
+    if form.errors:
+        return render(request, "reporting/trend.html", {"form": form})
+    if by == "authority":
+        # Authorities are published for complete financial years only (docs/data.md).
+        years = selectors.authority_years_for(request.user, first, last)
+        return render(
+            request,
+            "reporting/trend.html",
+            {"form": form, "by_authority": True, "years": years, "first": first, "last": last},
+        )
+    table = selectors.trend_for(request.user, first, last)
     # Months as the KPI charts write them ("Oct 2026"), never the code's "2026-10".
-    labels = (
-        [ReturnMonth.parse(m).first_day.strftime("%b %Y") for m in table.column_labels]
-        if table
-        else []
+    labels = [ReturnMonth.parse(m).first_day.strftime("%b %Y") for m in table.column_labels]
+    rows = list(
+        zip(table.row_labels, (list(r) for r in table.cells), table.row_totals, strict=True)
     )
-    rows = (
-        list(zip(table.row_labels, (list(r) for r in table.cells), table.row_totals, strict=True))
-        if table
-        else []
+    chart = line_chart(
+        "chart-trend",
+        "Referrals received each month by region",
+        labels,
+        [Series(name, tuple(shown_value(v) for v in shown)) for name, shown, _ in rows],
     )
-    chart = None
-    if labels and by == "region":
-        chart = line_chart(
-            "chart-trend",
-            "Referrals received each month by region",
-            labels,
-            [Series(name, tuple(shown_value(v) for v in shown)) for name, shown, _ in rows],
-        )
-    total_chart = (
-        bar_chart(
-            "chart-total",
-            "Referrals received each month",
-            labels,
-            [Series("All", tuple(shown_value(v) for v in table.column_totals))],
-        )
-        if table and labels
-        else None
+    total_chart = bar_chart(
+        "chart-total",
+        "Referrals received each month",
+        labels,
+        [Series("England", tuple(shown_value(v) for v in table.column_totals))],
     )
     return render(
         request,
