@@ -219,8 +219,12 @@ LONGEST_PERIOD = dt.timedelta(days=5 * 366)
 
 
 def kpi_period_default(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The financial year so far: 1 April (of last year before April) to today."""
-    return dt.date(today.year - (today.month < 4), 4, 1), today
+    """The financial year so far in complete months: 1 April to the last day of the last
+    complete month (in April, the whole financial year just ended). A month still running
+    has few referrals: its return hides its total, so a period reaching into it would
+    print "[c] referrals" (docs/data.md)."""
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return dt.date(last.year - (last.month < 4), 4, 1), last
 
 
 def kpi_period_problem(start: dt.date, end: dt.date) -> tuple[str, str] | None:

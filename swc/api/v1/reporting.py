@@ -107,8 +107,13 @@ class MonthlyReturnView(ApiView):
 
 
 class KpiQuerySerializer(StrictSerializer):
-    start = serializers.DateField(required=False, help_text="Default: 1 April of this year")
-    end = serializers.DateField(required=False, help_text="Default: today")
+    start = serializers.DateField(
+        required=False,
+        help_text="Default: 1 April of the financial year of the last complete month",
+    )
+    end = serializers.DateField(
+        required=False, help_text="Default: the last day of the last complete month"
+    )
 
 
 class KpiSerializer(serializers.Serializer):
@@ -129,7 +134,8 @@ class KpiReportSerializer(serializers.Serializer):
 
 
 class KpisView(ApiView):
-    """``/reports/kpis/``: the seven KPIs over a period (default: the financial year so far)."""
+    """``/reports/kpis/``: the seven KPIs over a period (default: the financial year so far,
+    in complete months)."""
 
     policy_action = "report.view_aggregates"
 

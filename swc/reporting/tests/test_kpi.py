@@ -348,3 +348,17 @@ def test_waiting_per_day_is_the_status_at_each_day_end(
         for instant in instants
     ]
     assert waiting_per_day(arrivals, instants) == expected
+
+
+def test_the_default_period_is_the_financial_year_in_complete_months() -> None:
+    from swc.reporting.kpi import kpi_period_default
+
+    # On 6 December 2026, December is still running: 1 April to 30 November 2026.
+    assert kpi_period_default(dt.date(2026, 12, 6)) == (dt.date(2026, 4, 1), dt.date(2026, 11, 30))
+    # On 1 May the year has one complete month, April.
+    assert kpi_period_default(dt.date(2027, 5, 1)) == (dt.date(2027, 4, 1), dt.date(2027, 4, 30))
+    # In April no month of the new year is complete: the whole year just ended.
+    assert kpi_period_default(dt.date(2027, 4, 20)) == (dt.date(2026, 4, 1), dt.date(2027, 3, 31))
+    # In January and March, the year that began the April before.
+    assert kpi_period_default(dt.date(2027, 1, 2)) == (dt.date(2026, 4, 1), dt.date(2026, 12, 31))
+    assert kpi_period_default(dt.date(2027, 3, 31)) == (dt.date(2026, 4, 1), dt.date(2027, 2, 28))

@@ -429,7 +429,7 @@ def test_authorities_are_published_for_each_complete_financial_year(client_for, 
     assert dict(rows) == {
         "North East": "0",
         "North West": "0",
-        "Yorkshire and the Humber": "0",
+        "Yorkshire and The Humber": "0",
         "East Midlands": "0",
         "West Midlands": "0",
         "East of England": "0",
