@@ -25,6 +25,10 @@ the month's return hides.
   never printed, 0), one more cell sharing a sum with it is hidden, and the
   rules run again.
 
+Cells published before (a month's return, when its financial year's authority
+table is decided) are *settled*: they keep the fate they were published with, and
+only the new cells may be hidden (``Publication.include``).
+
 Zeros are printed and never hidden, so a reader knows a ``[c]`` stands for at
 least one: the audit assumes exactly that, and protection means a hidden count
 could be 6 or more (a count never printed, such as the misses, may also be
@@ -202,13 +206,12 @@ def _component_suppress(
     if not sums:
         return frozenset(hidden)
     # A settled printed cell is out already: it can never be chosen to hide.
-    printed = settled_printed
     while True:
-        _sums_protect(cells, sums, level, hidden, implied, printed)
+        _sums_protect(cells, sums, level, hidden, implied, settled_printed)
         exposed = _exposed(cells, sums, hidden, implied)
         if not exposed:
             return frozenset(hidden)
-        if not any(_widen(k, cells, sums, level, hidden, printed) for k in exposed):
+        if not any(_widen(k, cells, sums, level, hidden, settled_printed) for k in exposed):
             return frozenset(hidden)
 
 
