@@ -462,8 +462,9 @@ def targets(r: dict[str, Any]) -> list[str]:
                 (
                     f"{label[0].upper()}{label[1:]} at {USERS} users ≥ 50 % of /healthz's req/s, "
                     "p95 ≤ 3× its",
-                    f"{share:.2f}, {p95:.1f}×",
-                    share >= 0.5 and p95 <= 3,
+                    f"{share:.2f}, {p95:.1f}×"
+                    + (f", {page['failures']} failed" if page["failures"] else ""),
+                    share >= 0.5 and p95 <= 3 and not page["failures"],
                 )
             )
     a = r["allocation"]

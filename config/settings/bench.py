@@ -16,3 +16,7 @@ DATABASES = {
         Path(os.environ.get("SWC_BENCH_SQLITE", str(BASE_DIR / "var" / "bench.sqlite3")))
     )
 }
+# The load test is one caller asking as fast as the server answers: it measures what the
+# API can serve, not the allowance a real caller has (600 a minute, swc/api/throttling.py),
+# which would turn most of its requests into quick refusals (429).
+SWC_API_RATE = "1000000/min"
