@@ -89,11 +89,15 @@ def match_run(*, referral: Referral, by: Any) -> MatchRun:
             candidates=[candidate_json(c) for c in result.candidates],
             exclusions=[exclusion_json(e) for e in result.exclusions],
         )
+        candidates = len(result.candidates)
+        # Freed while the collector is off: what is still alive when it comes back on is
+        # what its next collection walks.
+        del result
     audit_record(
         actor=by,
         action=AuditAction.CREATE,
         obj=run,
-        detail={"referral_id": current.pk, "candidates": len(result.candidates)},
+        detail={"referral_id": current.pk, "candidates": candidates},
     )
     return run
 
