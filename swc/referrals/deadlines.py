@@ -6,7 +6,7 @@ Pure functions, no ORM; docs/workflow.md states the same rules in prose.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,6 +238,19 @@ def list_clock_settled(history: Sequence[tuple[dt.datetime, str]]) -> dict[str, 
         else [],
         **{m: None if clock.running else outcomes[m][1] for m in LIST_MEASURES},
     }
+
+
+def list_clocks_settled(
+    referral_ids: Iterable[int], rows: Iterable[tuple[int, dt.datetime, str]]
+) -> dict[int, dict[str, Any]]:
+    """``list_clock_settled`` for many referrals at once, from their status rows
+    ``(referral_id, at, to_status)`` in order of time: the stored clock's fields of each
+    referral that has one (referrals never complete are left out)."""
+    histories: dict[int, list[tuple[dt.datetime, str]]] = {pk: [] for pk in referral_ids}
+    for referral_id, at, status in rows:
+        histories[referral_id].append((at, status))
+    settled = {pk: list_clock_settled(history) for pk, history in histories.items()}
+    return {pk: fields for pk, fields in settled.items() if fields is not None}
 
 
 def list_clock_running(

@@ -31,7 +31,7 @@ from swc.organisations.models import LocalAuthority, Organisation, OrganisationK
 from swc.organisations.policy import require, user_can
 
 from .completeness import FIELDS, answer_problems, referral_problems
-from .deadlines import LIST_MEASURES, keep_alive_of, list_clock_settled
+from .deadlines import LIST_MEASURES, keep_alive_of, list_clocks_settled
 from .models import (
     Referral,
     ReferralEvent,
@@ -152,21 +152,18 @@ def referral_list_clocks_refresh(referral_ids: Iterable[int]) -> int:
     transaction that records a status, so the clock never disagrees with the timeline.
     Returns how many clocks were written (referrals never complete have none).
     """
-    histories: dict[int, list[tuple[dt.datetime, str]]] = {pk: [] for pk in referral_ids}
-    if not histories:
+    ids = list(referral_ids)
+    if not ids:
         return 0
     rows = (
-        ReferralEvent.objects.filter(referral_id__in=histories, kind=ReferralEventKind.STATUS)
+        ReferralEvent.objects.filter(referral_id__in=ids, kind=ReferralEventKind.STATUS)
         .order_by("referral_id", "at", "id")
         .values_list("referral_id", "at", "to_status")
     )
-    for referral_id, at, status in rows:
-        histories[referral_id].append((at, status))
-    clocks = []
-    for referral_id, history in histories.items():
-        fields = list_clock_settled(history)
-        if fields is not None:
-            clocks.append(ReferralListClock(referral_id=referral_id, **fields))
+    clocks = [
+        ReferralListClock(referral_id=referral_id, **fields)
+        for referral_id, fields in list_clocks_settled(ids, rows).items()
+    ]
     ReferralListClock.objects.bulk_create(
         clocks,
         batch_size=1000,

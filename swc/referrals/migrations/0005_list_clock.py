@@ -5,7 +5,7 @@ from typing import Any
 import django.db.models.deletion
 from django.db import migrations, models
 
-from swc.referrals.deadlines import list_clock_settled
+from swc.referrals.deadlines import list_clocks_settled
 
 BATCH = 5000
 
@@ -22,19 +22,16 @@ def clocks_fill(apps: Any, schema_editor: Any) -> None:
         .distinct()
     )
     for first in range(0, len(ids), BATCH):
-        histories: dict[int, list[Any]] = {pk: [] for pk in ids[first : first + BATCH]}
+        batch = ids[first : first + BATCH]
         rows = (
-            event.objects.filter(referral_id__in=histories, kind="status")
+            event.objects.filter(referral_id__in=batch, kind="status")
             .order_by("referral_id", "at", "id")
             .values_list("referral_id", "at", "to_status")
         )
-        for referral_id, at, status in rows:
-            histories[referral_id].append((at, status))
-        clocks = []
-        for referral_id, history in histories.items():
-            fields = list_clock_settled(history)
-            if fields is not None:
-                clocks.append(clock(referral_id=referral_id, **fields))
+        clocks = [
+            clock(referral_id=referral_id, **fields)
+            for referral_id, fields in list_clocks_settled(batch, rows).items()
+        ]
         clock.objects.bulk_create(clocks, batch_size=1000)
 
 
