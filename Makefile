@@ -96,9 +96,7 @@ test: lint typecheck security test-sqlite test-postgres test-instants
 # bench/results.md. Generated data sets are kept in var/bench/ and reused.
 bench: install
 	@mkdir -p var/bench bench
-	env -u DATABASE_URL $(PY) benchmarks/run.py --database sqlite
-	scripts/with-postgres.sh $(PY) benchmarks/run.py --database postgres
-	$(PY) benchmarks/run.py --report
+	scripts/with-postgres.sh $(PY) benchmarks/run.py --all
 
 clean:
 	rm -rf $(VENV) node_modules static_build var .cache .mypy_cache .ruff_cache

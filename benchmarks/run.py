@@ -1,5 +1,7 @@
 """`make bench`: national-scale figures from the database up, each against a floor (issue 19).
 
+    scripts/with-postgres.sh python benchmarks/run.py --all   # make bench: all of the below,
+                                                          # both databases' sets made side by side
     python benchmarks/run.py --database sqlite            # writes bench/results-sqlite.json
     scripts/with-postgres.sh python benchmarks/run.py --database postgres
     python benchmarks/run.py --report                     # writes bench/results.md
@@ -13,6 +15,7 @@ SWC_BENCH_SCALE=50 divides every size by 50, for a quick look that the harness w
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import csv
 import hashlib
 import json
@@ -163,7 +166,8 @@ class Database:
         subprocess.run(self._pg("createdb", "-T", self._template_postgres(), database), check=True)
         self._generate(data, self.env(data))
         self._analyze(database)
-        subprocess.run(self._pg("pg_dump", "-Fc", "-f", str(dump), database), check=True)
+        # Uncompressed: compressing a ten-year set costs minutes of CPU for disk that is cheap.
+        subprocess.run(self._pg("pg_dump", "-Fc", "-Z", "0", "-f", str(dump), database), check=True)
 
     def _analyze(self, database: str) -> None:
         """The planner's statistics, as autovacuum keeps them on a live database: a restored
@@ -217,8 +221,13 @@ class Database:
         log(f"generating {data.name} on {self.kind}: {' '.join(data.args)}")
         began = time.monotonic()
         manage = [PY, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "generate_national", *data.args], env=env, check=True)
+        # Its progress bar to a file: the other database's sets are made at the same time.
+        with (CACHE / f"generate-{data.name}-{self.kind}.log").open("w") as progress:
+            subprocess.run(
+                [*manage, "generate_national", *data.args], env=env, check=True, stderr=progress
+            )
         self.generated[data.name] = time.monotonic() - began
+        log(f"generated {data.name} on {self.kind} in {self.generated[data.name]:.0f} s")
 
     def version(self) -> str:
         if self.kind == "sqlite":
@@ -347,9 +356,21 @@ def bytecode_compile() -> None:
     )
 
 
-def run(kind: str) -> None:
+ALL_SETS = [*MATCH_SETS, *REPORT_SETS]
+
+
+def prepare(databases: list[Database]) -> None:
+    """Every data set each database needs, the databases side by side (one core each):
+    generating is most of a first run, and measuring waits until the machine is quiet."""
+    with concurrent.futures.ThreadPoolExecutor(len(databases)) as pool:
+        made = [pool.submit(lambda d=d: [d.ensure(data) for data in ALL_SETS]) for d in databases]
+        for future in made:
+            future.result()
+
+
+def run(kind: str, database: Database | None = None) -> None:
     bytecode_compile()
-    database = Database(kind)
+    database = database or Database(kind)
     load_before = os.getloadavg()
     results: dict[str, Any] = {"database": kind, "version": database.version(), "scale": SCALE}
     results["load_seconds"] = LOAD_SECONDS
@@ -370,6 +391,23 @@ def run(kind: str) -> None:
     results["load_average"] = [load_before, os.getloadavg()]
     OUT.mkdir(exist_ok=True)
     (OUT / f"results-{kind}.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+def everything() -> None:
+    """make bench: both databases' sets made side by side, each measured alone, the report.
+    Needs DATABASE_URL (scripts/with-postgres.sh gives a throw-away cluster)."""
+    began = time.monotonic()
+    bytecode_compile()
+    databases = [Database("sqlite"), Database("postgres")]
+    prepare(databases)
+    prepared = time.monotonic() - began
+    log(f"data sets ready in {prepared:.0f} s")
+    for database in databases:
+        run(database.kind, database)
+    OUT.mkdir(exist_ok=True)
+    timing = {"prepared_seconds": prepared, "total_seconds": time.monotonic() - began}
+    (OUT / "results-run.json").write_text(json.dumps(timing, indent=2) + "\n")
+    report()
 
 
 # --- the report ------------------------------------------------------------------------
@@ -501,6 +539,14 @@ def report() -> None:
         "",
         f"Machine: {machine()}.",
     ]
+    timing = OUT / "results-run.json"
+    if timing.exists():
+        t = json.loads(timing.read_text())
+        lines.append(
+            f"\nThis run of `make bench` took {t['total_seconds'] / 60:.1f} minutes end to end, "
+            f"{t['prepared_seconds'] / 60:.1f} of them making or restoring the data sets (both "
+            "databases side by side, one core each), then measuring each database alone."
+        )
     for kind in ("sqlite", "postgres"):
         saved = OUT / f"results-{kind}.json"
         if not saved.exists():
@@ -613,13 +659,18 @@ def report() -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", choices=["sqlite", "postgres"])
+    parser.add_argument(
+        "--all", action="store_true", help="both databases, then the report (make bench)"
+    )
     parser.add_argument("--report", action="store_true")
     options = parser.parse_args()
+    if not options.report and shutil.which("locust", path=str(ROOT / ".venv/bin")) is None:
+        sys.exit("locust is missing: run make install")
     if options.report:
         report()
+    elif options.all:
+        everything()
     elif options.database:
-        if shutil.which("locust", path=str(ROOT / ".venv/bin")) is None:
-            sys.exit("locust is missing: run make install")
         run(options.database)
     else:
-        parser.error("--database or --report")
+        parser.error("--all, --database or --report")

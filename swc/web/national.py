@@ -452,8 +452,10 @@ class _Child:
 
 
 class _Table:
-    """Rows straight into one table with executemany: bulk_create's per-value compiling
-    costs more than the database does at half a million referrals.
+    """Rows straight into one table: bulk_create's per-value compiling costs more than the
+    database does at half a million referrals. SQLite takes them through executemany;
+    PostgreSQL through COPY, as executemany there is one round trip a row (88 s for one
+    year of 50,000 referrals, against 20 s on SQLite).
 
     A row is a dict by attribute name (``referral_id``); a column it leaves out takes the
     field's default, as a model instance would. Dates, times and JSON go through the
@@ -467,10 +469,15 @@ class _Table:
         self.converted = [(i, convert) for i, convert in converters if convert is not None]
         quote = connection.ops.quote_name
         # Table and column names from the model's own metadata, values as parameters.
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
-            quote(str(model._meta.db_table)),
-            ", ".join(quote(str(f.column)) for f in self.fields),
-            ", ".join(["%s"] * len(self.fields)),
+        table = quote(str(model._meta.db_table))
+        columns = ", ".join(quote(str(f.column)) for f in self.fields)
+        self.copy = connection.vendor == "postgresql"
+        self.sql = (
+            f"COPY {table} ({columns}) FROM STDIN"
+            if self.copy
+            else "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
+                table, columns, ", ".join(["%s"] * len(self.fields))
+            )
         )
 
     def rows_insert(self, rows: Sequence[dict[str, Any]]) -> None:
@@ -482,6 +489,12 @@ class _Table:
                     line[i] = convert(line[i])
             values.append(line)
         with connection.cursor() as cursor:
+            if self.copy:
+                # The driver's own cursor: Django's wrapper has no COPY.
+                with cursor.cursor.copy(self.sql) as copy:
+                    for line in values:
+                        copy.write_row(line)
+                return
             for first in range(0, len(values), 2000):
                 cursor.executemany(self.sql, values[first : first + 2000])
 
