@@ -328,6 +328,18 @@ def referral_triage_queue_for(user: Any, now: dt.datetime | None = None) -> list
 
 
 TRIAGE_PAGE_SIZE = 50
+# The columns a row of the queue reads (``_triage_row``, the page, the audit of it): not
+# the referral's other forty, each converted from the database on every read of the page.
+TRIAGE_COLUMNS = (
+    *_UrgencyRow._fields,
+    "status",
+    "lapsed_at",
+    "list_provided_at",
+    "local_authority__name",
+    "local_authority__organisation_id",
+    "assigned_to__full_name",
+    "assigned_to__email",
+)
 
 
 @dataclass(frozen=True)
@@ -357,8 +369,10 @@ def referral_triage_page_for(
     ]
     keys.sort(key=lambda key: key[0])  # stable: ties keep the newest-first order
     shown = Paginator([pk for _, pk in keys], TRIAGE_PAGE_SIZE).get_page(page)
-    by_pk = Referral.objects.select_related("local_authority", "assigned_to").in_bulk(
-        list(shown.object_list)
+    by_pk = (
+        Referral.objects.select_related("local_authority", "assigned_to")
+        .only(*TRIAGE_COLUMNS)
+        .in_bulk(list(shown.object_list))
     )
     return TriagePage([_triage_row(by_pk[pk], now) for pk in shown.object_list], shown)
 

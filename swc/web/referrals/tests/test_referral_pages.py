@@ -296,6 +296,22 @@ def test_the_coordinator_triage_queue_shows_time_remaining(client_for, la) -> No
     )
 
 
+def test_the_queue_gives_times_in_london_time_across_the_clock_change(client_for, la) -> None:
+    # Completed in winter (GMT), the bed needed in summer (BST: an hour ahead of UTC).
+    complete_referral(
+        local_authority=la,
+        legal_status="s25_application",
+        hearing_date=None,
+        submitted_at=dt.datetime(2026, 3, 9, 17, 5, tzinfo=dt.UTC),
+        completed_at=dt.datetime(2026, 3, 9, 17, 5, tzinfo=dt.UTC),
+        bed_needed_at=dt.datetime(2026, 4, 2, 8, 15, tzinfo=dt.UTC),
+    )
+    queue = client_for(user_with_role(Role.COORDINATOR)).get(reverse("referrals:triage"))
+    page = queue.content.decode()
+    assert 'data-label="Next deadline">Bed needed, 2 Apr 09:15<' in page
+    assert 'data-label="Waiting since">9 Mar 17:05<' in page
+
+
 def test_a_court_hearing_deadline_is_given_as_its_day_not_midnight(client_for, la) -> None:
     referral = complete_referral(
         local_authority=la,
