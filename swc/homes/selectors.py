@@ -14,8 +14,18 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Cos, Radians, Sin
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Cos, Radians, Sin
 
 from swc.core import clock
 from swc.core.errors import NotPermitted
@@ -398,6 +408,12 @@ def _proximity(latitude: float, longitude: float) -> Any:
     return half_lat * half_lat + Cos(lat) * Cos(Radians("latitude")) * half_lon * half_lon
 
 
+def _count_of(beds: QuerySet[Vacancy]) -> Any:
+    """How many of a home's ``beds`` (a queryset tied to the outer home) there are, 0 for none."""
+    counted = beds.order_by().values("home").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _board_order(sort: str, local_authority: LocalAuthority | None) -> list[Any]:
     if sort == "distance" and local_authority is not None:
         return ["proximity", "name", "pk"]
@@ -453,17 +469,26 @@ def vacancy_board_for(
         homes = homes.exclude(profile__risks_not_managed__icontains=f'"{filters.need}"')
     if filters.open_only:
         homes = homes.filter(HomeProfile.admissions_open_filter(today))
-    free = Q(vacancies__status=VacancyStatus.FREE) & _beds_suiting(filters.sex, "vacancies__")
-    homes = homes.annotate(
-        free_now_count=Count("vacancies", filter=free & Q(vacancies__available_from__lte=today)),
-        free_later_count=Count("vacancies", filter=free & Q(vacancies__available_from__gt=today)),
-    )
+    # The beds the board counts: free, and (with a sex given) open to that child. Each home's
+    # are read through the index on (status, home, available_from), never by grouping every
+    # home with every bed: a page of 50 homes sorted by name touches only its own beds.
+    free = Vacancy.objects.filter(status=VacancyStatus.FREE).filter(_beds_suiting(filters.sex))
+    free_of_home = free.filter(home=OuterRef("pk"))
     if filters.free_only:
-        homes = homes.filter(Q(free_now_count__gt=0) | Q(free_later_count__gt=0))
+        homes = homes.filter(Exists(free_of_home))
 
     ordered = homes
+    if filters.sort == "free_now":
+        ordered = ordered.annotate(
+            free_now_count=_count_of(free_of_home.filter(available_from__lte=today)),
+            free_later_count=_count_of(free_of_home.filter(available_from__gt=today)),
+        )
     if filters.sort == "soonest":
-        ordered = ordered.annotate(soonest_free=Min("vacancies__available_from", filter=free))
+        ordered = ordered.annotate(
+            soonest_free=Subquery(
+                free_of_home.order_by("available_from").values("available_from")[:1]
+            )
+        )
     if filters.sort == "confirmed":
         ordered = ordered.annotate(
             last_confirmed_at=Subquery(
@@ -482,11 +507,13 @@ def vacancy_board_for(
     shown_page: Page[Any] | None = None
     totals: dict[str, Any] = {}
     if page is not None:
-        totals = homes.aggregate(
-            now=Sum("free_now_count"), later=Sum("free_later_count"), n=Count("pk")
+        # The totals cover every home the filters leave: their free beds, counted once.
+        totals = free.filter(home__in=homes).aggregate(
+            now=Count("pk", filter=Q(available_from__lte=today)),
+            later=Count("pk", filter=Q(available_from__gt=today)),
         )
         paginator = Paginator(ordered, BOARD_PAGE_SIZE)
-        paginator.count = totals["n"]  # already counted with the totals: one query fewer
+        paginator.count = totals["n"] = homes.count()
         shown_page = paginator.get_page(page)
         home_list = list(shown_page.object_list)
     else:
