@@ -328,7 +328,7 @@ class BoardFilters:
 class BoardRow:
     home: SecureHome
     profile: HomeProfile | None
-    declaration: RegisterDeclaration | None
+    last_confirmed_at: dt.datetime | None = None
     free_now: list[Vacancy] = field(default_factory=list)
     free_later: list[Vacancy] = field(default_factory=list)
     held: int = 0
@@ -339,10 +339,6 @@ class BoardRow:
     @property
     def admissions_open(self) -> bool:
         return self.profile is None or self.profile.admissions_open
-
-    @property
-    def last_confirmed_at(self) -> dt.datetime | None:
-        return self.declaration.declared_at if self.declaration else None
 
     @property
     def soonest(self) -> dt.date | None:
@@ -386,6 +382,22 @@ class VacancyBoard:
 
 # The board shows this many homes a page (about 1 KB of page each).
 BOARD_PAGE_SIZE = 50
+
+# What the board reads of each home and its profile: not the notes, the need lists (JSON to
+# decode) or the timestamps (a conversion each), which no row shows.
+_BOARD_HOME_FIELDS = (
+    "name",
+    "town",
+    "nation",
+    "latitude",
+    "longitude",
+    "accepts",
+    "age_min",
+    "age_max",
+    "profile__admissions",
+    "profile__admissions_suspended_until",
+)
+_BOARD_BED_FIELDS = ("home_id", "available_from", "restriction", "restriction_sex", "status")
 
 
 def _beds_suiting(sex: str, prefix: str = "") -> Q:
@@ -501,8 +513,10 @@ def vacancy_board_for(
         ordered = ordered.annotate(
             proximity=_proximity(local_authority.latitude, local_authority.longitude)
         )
-    ordered = ordered.select_related("profile").order_by(
-        *_board_order(filters.sort, local_authority)
+    ordered = (
+        ordered.select_related("profile")
+        .only(*_BOARD_HOME_FIELDS)
+        .order_by(*_board_order(filters.sort, local_authority))
     )
     shown_page: Page[Any] | None = None
     totals: dict[str, Any] = {}
@@ -523,11 +537,12 @@ def vacancy_board_for(
         home_list = list(ordered)
 
     ids = [home.pk for home in home_list]
-    declarations = declarations_on(today, SecureHome.objects.filter(pk__in=ids))
+    confirmed = _last_confirmations(ids, today)
     beds: dict[int, list[Vacancy]] = defaultdict(list)
     held: dict[int, int] = defaultdict(int)
     for bed in (
-        Vacancy.objects.filter(home_id__in=ids)
+        Vacancy.objects.only(*_BOARD_BED_FIELDS)
+        .filter(home_id__in=ids)
         .filter(
             Q(status=VacancyStatus.HELD)
             | (Q(status=VacancyStatus.FREE) & _beds_suiting(filters.sex))
@@ -550,12 +565,14 @@ def vacancy_board_for(
         BoardRow(
             home=home,
             profile=home_profile_of(home),
-            declaration=declarations.get(home.pk),
+            last_confirmed_at=confirmed.get(home.pk, (None, None))[1],
             free_now=[b for b in beds[home.pk] if b.available_from <= today],
             free_later=[b for b in beds[home.pk] if b.available_from > today],
             held=held[home.pk] if show_prices else 0,
             price=prices.get(home.pk),
-            confirmation=_confirmation(home, declarations.get(home.pk), today),
+            confirmation=register_confirmation_age(
+                confirmed.get(home.pk, (None, None))[0], today, home.nation
+            ),
             distance_miles=(
                 round(
                     distance_miles(
@@ -583,6 +600,27 @@ def vacancy_board_for(
         count=totals.get("n", len(rows)),
         page=shown_page,
     )
+
+
+def _last_confirmations(
+    home_ids: list[int], today: dt.date
+) -> dict[int, tuple[dt.date, dt.datetime]]:
+    """{home id: (day, time)} of each home's latest declaration up to today, for those with one.
+
+    One query of two numbers a home (``declarations_on`` reads whole declarations in two).
+    """
+    latest = RegisterDeclaration.objects.filter(
+        home=OuterRef("pk"), declared_on__lte=today
+    ).order_by("-declared_on", "-declared_at", "-id")
+    rows = (
+        SecureHome.objects.filter(pk__in=home_ids)
+        .annotate(
+            on=Subquery(latest.values("declared_on")[:1]),
+            at=Subquery(latest.values("declared_at")[:1]),
+        )
+        .values_list("pk", "on", "at")
+    )
+    return {pk: (on, at) for pk, on, at in rows if on is not None}
 
 
 def _confirmation(
