@@ -223,3 +223,43 @@ def test_without_authorities_it_says_what_to_run_first() -> None:
     with pytest.raises(CommandError, match="run import_local_authorities first"):
         _generate()
     assert not SecureHome.objects.exists()
+
+
+def test_rows_written_straight_to_a_table_read_back_as_the_orm_writes_them() -> None:
+    """The generator bypasses the ORM (executemany on SQLite, COPY on PostgreSQL): each kind
+    of value it writes must read back exactly as the same value saved through the ORM."""
+    from zoneinfo import ZoneInfo
+
+    from swc.core.vocabulary import Sex
+    from swc.organisations.models import LocalAuthority
+    from swc.web.national import _Table
+
+    la = LocalAuthority.objects.order_by("pk").first()
+    assert la is not None
+    values = {
+        "local_authority_id": la.pk,
+        "status": Status.SUBMITTED,
+        "first_name": "Zoë",
+        "last_name": "O'Neill",
+        "sex": Sex.FEMALE,
+        "date_of_birth": dt.date(2012, 2, 29),
+        "needs": ["self_harm", "going_missing"],
+        "need_descriptions": {"self_harm": 'Said "not again" — twice.'},
+        "unaccompanied_asylum_seeking": True,
+        # Summer time in London, with microseconds; and midnight UTC without any.
+        "submitted_at": dt.datetime(2025, 7, 1, 0, 30, 5, 250000, tzinfo=ZoneInfo("Europe/London")),
+        "bed_needed_at": dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.UTC),
+        "hearing_date": None,
+    }
+    through_orm = Referral.objects.create(**values)
+    _Table(Referral).rows_insert([{**values, "created_at": NOW, "modified_at": NOW}])
+    written = Referral.objects.exclude(pk=through_orm.pk).get()
+    ignored = {"id", "created_at", "modified_at"}  # the ORM stamps these itself
+
+    def read(pk: int) -> dict[str, Any]:
+        row = Referral.objects.filter(pk=pk).values().get()
+        return {name: value for name, value in row.items() if name not in ignored}
+
+    assert read(written.pk) == read(through_orm.pk)
+    assert written.submitted_at == dt.datetime(2025, 6, 30, 23, 30, 5, 250000, tzinfo=dt.UTC)
+    assert written.need_descriptions == {"self_harm": 'Said "not again" — twice.'}
