@@ -14,30 +14,12 @@ from dataclasses import dataclass
 
 from swc.core.calendar import office_hours_between
 from swc.referrals.deadlines import (
-    CLOCK_RUNNING,
     LIST_MEASURES,
     LIST_WITHIN,
-    LISTED,
-    Interval,
     ListClock,
-    list_clock,
     list_clock_outcomes,
-    list_clock_running,
     list_due_at,
-    list_outcome,
 )
-
-__all__ = [
-    "CLOCK_RUNNING",
-    "LISTED",
-    "LIST_MEASURES",
-    "Interval",
-    "ListClock",
-    "list_clock",
-    "list_clock_outcomes",
-    "list_clock_running",
-    "list_outcome",
-]
 
 TWO_HOURS = LIST_WITHIN
 

@@ -32,6 +32,7 @@ from swc.core.vocabulary import (
 )
 from swc.organisations.models import LocalAuthority, Region
 from swc.organisations.policy import require, user_can
+from swc.referrals import deadlines
 from swc.referrals.completeness import age_on
 from swc.referrals.models import Referral
 from swc.referrals.workflow import Status
@@ -633,7 +634,7 @@ def list_within_two_hours(start: dt.datetime, end: dt.datetime) -> kpi.TwoHourCo
     (``ReferralListClock``, kept by the referral services): the measures from the last
     completion over the clocks last started in the period, those from the first over the
     clocks first started in it, each found by its own index. The few clocks still running
-    are worked out as of now from what they keep (``kpi.list_clock_running``).
+    are worked out as of now from what they keep (``deadlines.list_clock_running``).
     """
     from swc.referrals.models import ReferralListClock
 
@@ -645,14 +646,14 @@ def list_within_two_hours(start: dt.datetime, end: dt.datetime) -> kpi.TwoHourCo
     totals = in_period.filter(running=False).aggregate(
         **{
             f"{m}_{side}": Count("pk", filter=began[m.split("_")[0]] & Q(**{m: value}))
-            for m in kpi.LIST_MEASURES
+            for m in deadlines.LIST_MEASURES
             for side, value in (("within", True), ("missed", False))
         }
     )
     settled = kpi.TwoHourCounts(
         **{
             m: (totals[f"{m}_within"], totals[f"{m}_within"] + totals[f"{m}_missed"])
-            for m in kpi.LIST_MEASURES
+            for m in deadlines.LIST_MEASURES
         }
     )
     as_of = _now()
@@ -665,7 +666,7 @@ def list_within_two_hours(start: dt.datetime, end: dt.datetime) -> kpi.TwoHourCo
         settled,
         kpi.list_two_hour_counts(
             (
-                kpi.list_clock_running(first, last, stretches, as_of)
+                deadlines.list_clock_running(first, last, stretches, as_of)
                 for first, last, stretches in running
                 if first is not None and last is not None  # always, for a clock that ran
             ),

@@ -10,10 +10,9 @@ import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
+from swc.referrals.deadlines import list_clock, list_outcome
 from swc.reporting.kpi import (
     TwoHourCounts,
-    list_clock,
-    list_outcome,
     list_two_hour_counts,
     list_within_two_hours_elapsed,
     list_within_two_hours_office,
