@@ -232,6 +232,8 @@ def referral_earlier_for(user: Any, referral: Referral) -> list[Referral]:
         .exclude(pk=referral.pk)
         .exclude(status=Status.DRAFT)
         .order_by("-created_at")
+        # A line each (reference, date, status): not each one's whole record.
+        .only("id", "created_at", "status")
     )
 
 

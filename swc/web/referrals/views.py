@@ -491,7 +491,8 @@ def _answers(referral: Referral) -> list[dict[str, Any]]:
     }
     sections = []
     for section in SECTIONS:
-        form = SECTION_FORMS[section.slug]()
+        # The questions' words, from the form's class: no form is built to read them.
+        fields = SECTION_FORMS[section.slug].base_fields
         rows = []
         for name in section.fields:
             value = getattr(referral, name)
@@ -512,7 +513,7 @@ def _answers(referral: Referral) -> list[dict[str, Any]]:
                 value = f"{value.astimezone(clock.LONDON):%-d %B %Y, %H:%M}"
             elif isinstance(value, dt.date):
                 value = f"{value:%-d %B %Y}"
-            field = form.fields.get(name)
+            field = fields.get(name)
             rows.append(
                 {
                     "name": name,

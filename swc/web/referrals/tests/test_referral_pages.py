@@ -278,6 +278,20 @@ def test_the_list_is_scoped_and_its_queries_do_not_grow(
     assert other.reference not in page
 
 
+def test_the_referral_page_lists_the_childs_earlier_referrals(client_for, la, referrer) -> None:
+    with time_machine.travel(dt.datetime(2025, 11, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        earlier = complete_referral(local_authority=la, la_child_identifier="SYN-0042")
+        Referral.objects.filter(pk=earlier.pk).update(status=Status.PLACED)
+    now = complete_referral(local_authority=la, la_child_identifier="SYN-0042")
+    complete_referral(local_authority=la, la_child_identifier="SYN-0043")  # another child
+    page = client_for(referrer).get(reverse("referrals:detail", args=[now.pk])).content.decode()
+    assert "Earlier referrals of this child" in page
+    assert (
+        f'<li><a class="govuk-link" href="/referrals/{earlier.pk}/">{earlier.reference}</a>, '
+        "4 November 2025: Placed</li>"
+    ) in page
+
+
 def test_the_coordinator_triage_queue_shows_time_remaining(client_for, la) -> None:
     complete_referral(
         local_authority=la,
