@@ -302,8 +302,8 @@ def referral_urgency(referral: UrgencyFields) -> Urgency:
     )
 
 
-def _triage_row(referral: Referral, now: dt.datetime) -> TriageRow:
-    urgency = referral_urgency(referral)
+def _triage_row(referral: Referral, now: dt.datetime, urgency: Urgency | None = None) -> TriageRow:
+    urgency = urgency or referral_urgency(referral)
     remaining = urgency.remaining(now)
     due = referral_list_due_at(referral)
     return TriageRow(
@@ -330,10 +330,11 @@ def referral_triage_queue_for(user: Any, now: dt.datetime | None = None) -> list
 
 
 TRIAGE_PAGE_SIZE = 50
-# The columns a row of the queue reads (``_triage_row``, the page, the audit of it): not
-# the referral's other forty, each converted from the database on every read of the page.
+# The columns a row of the queue reads besides its urgency (worked out once, from the
+# first query): not the referral's other forty, each converted on every read of the page.
 TRIAGE_COLUMNS = (
-    *_UrgencyRow._fields,
+    "pk",
+    "completed_at",
     "status",
     "lapsed_at",
     "list_provided_at",
@@ -362,21 +363,24 @@ def referral_triage_page_for(
     """
     require(user, "referral.triage")
     now = now or clock.now()
-    keys = [
-        (referral_urgency(row).sort_key(), row.pk)
+    urgencies = {
+        row.pk: referral_urgency(row)
         for row in map(
             _UrgencyRow._make,
             referral_list_for(user, open_only=True).values_list(*_UrgencyRow._fields),
         )
-    ]
-    keys.sort(key=lambda key: key[0])  # stable: ties keep the newest-first order
-    shown = Paginator([pk for _, pk in keys], TRIAGE_PAGE_SIZE).get_page(page)
+    }
+    # Stable: ties keep the newest-first order the rows came in.
+    order = sorted(urgencies, key=lambda pk: urgencies[pk].sort_key())
+    shown = Paginator(order, TRIAGE_PAGE_SIZE).get_page(page)
     by_pk = (
         Referral.objects.select_related("local_authority", "assigned_to")
         .only(*TRIAGE_COLUMNS)
         .in_bulk(list(shown.object_list))
     )
-    return TriagePage([_triage_row(by_pk[pk], now) for pk in shown.object_list], shown)
+    return TriagePage(
+        [_triage_row(by_pk[pk], now, urgencies[pk]) for pk in shown.object_list], shown
+    )
 
 
 @dataclass(frozen=True)

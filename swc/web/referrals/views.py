@@ -164,6 +164,8 @@ def _triage_cells(
     Fifty rows a page: a filter, a ``{% url %}`` or a lookup through a referral in the
     template costs more than the line of Python that replaces it.
     """
+    # get_status_display() builds the choices' mapping again on every call: once here.
+    status_labels = dict(Status.choices)
     detail_of = address_of_each("referrals:detail")
     take_of = address_of_each("referrals:take") if may_take else None
     hand_over_of = address_of_each("referrals:hand_over") if may_hand_over else None
@@ -190,7 +192,7 @@ def _triage_cells(
                 "reference": referral.reference,
                 "href": detail_of(referral.pk),
                 "authority": referral.local_authority.name,
-                "status": referral.get_status_display(),
+                "status": status_labels.get(referral.status, referral.status),
                 "lapsed": referral.lapsed_at is not None,
                 "deadline": deadline,
                 "remaining": row.remaining,
