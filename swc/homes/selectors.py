@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, Cos, Radians, Sin
 from swc.core import clock
 from swc.core.errors import NotPermitted
 from swc.core.geography import distance_miles
-from swc.core.vocabulary import HomeAccepts, NeedOrRisk
+from swc.core.vocabulary import HomeAccepts, NeedOrRisk, Sex
 from swc.organisations.models import LocalAuthority
 from swc.organisations.policy import ANY, principal_for, require, scopes_for, user_can
 
@@ -324,13 +324,21 @@ class BoardFilters:
     sort: str = "name"
 
 
+class BoardBed(NamedTuple):
+    """A free bed as the board shows it (read as numbers and text, not a model object)."""
+
+    available_from: dt.date
+    restriction: str
+    restriction_sex: str
+
+
 @dataclass
 class BoardRow:
     home: SecureHome
     profile: HomeProfile | None
     last_confirmed_at: dt.datetime | None = None
-    free_now: list[Vacancy] = field(default_factory=list)
-    free_later: list[Vacancy] = field(default_factory=list)
+    free_now: list[BoardBed] = field(default_factory=list)
+    free_later: list[BoardBed] = field(default_factory=list)
     held: int = 0
     distance_miles: float | None = None
     price: Decimal | None = None
@@ -350,7 +358,7 @@ class BoardRow:
         seen: list[str] = []
         for bed in [*self.free_now, *self.free_later]:
             text = bed.restriction or (
-                f"{bed.get_restriction_sex_display().lower()} only" if bed.restriction_sex else ""
+                f"{Sex(bed.restriction_sex).label.lower()} only" if bed.restriction_sex else ""
             )
             if text and text not in seen:
                 seen.append(text)
@@ -397,7 +405,6 @@ _BOARD_HOME_FIELDS = (
     "profile__admissions",
     "profile__admissions_suspended_until",
 )
-_BOARD_BED_FIELDS = ("home_id", "available_from", "restriction", "restriction_sex", "status")
 
 
 def _beds_suiting(sex: str, prefix: str = "") -> Q:
@@ -538,21 +545,21 @@ def vacancy_board_for(
 
     ids = [home.pk for home in home_list]
     confirmed = _last_confirmations(ids, today)
-    beds: dict[int, list[Vacancy]] = defaultdict(list)
+    beds: dict[int, list[BoardBed]] = defaultdict(list)
     held: dict[int, int] = defaultdict(int)
-    for bed in (
-        Vacancy.objects.only(*_BOARD_BED_FIELDS)
-        .filter(home_id__in=ids)
+    for home_id, status, *bed in (
+        Vacancy.objects.filter(home_id__in=ids)
         .filter(
             Q(status=VacancyStatus.HELD)
             | (Q(status=VacancyStatus.FREE) & _beds_suiting(filters.sex))
         )
         .order_by("available_from", "pk")
+        .values_list("home_id", "status", "available_from", "restriction", "restriction_sex")
     ):
-        if bed.status == VacancyStatus.HELD:
-            held[bed.home_id] += 1
+        if status == VacancyStatus.HELD:
+            held[home_id] += 1
         else:
-            beds[bed.home_id].append(bed)
+            beds[home_id].append(BoardBed(*bed))
     prices: dict[int, Decimal] = {}
     if show_prices:
         prices = dict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,9 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import capfirst
 
 from swc.core import clock
 from swc.core.errors import ServiceError
@@ -22,6 +21,7 @@ from swc.homes.models import SecureHome, Vacancy, VacancyStatus
 from swc.homes.register import working_day_is
 from swc.organisations.access import requires
 from swc.organisations.policy import user_can
+from swc.web.addresses import address_of_each
 
 from .forms import BoardFilterForm, DayForm, ProfileForm, RegisterForm, VacancyForm
 
@@ -67,14 +67,14 @@ class BoardLine:
     price: str
 
 
-def _board_line(row: selectors.BoardRow, links_home_page: bool) -> BoardLine:
+def _board_line(row: selectors.BoardRow, home_url: Callable[[int], str] | None) -> BoardLine:
     home = row.home
-    confirmed = timezone.localtime(row.last_confirmed_at) if row.last_confirmed_at else None
+    confirmed = row.last_confirmed_at.astimezone(clock.LONDON) if row.last_confirmed_at else None
     later = [bed.available_from for bed in row.free_later]
     confirmation = row.confirmation
     return BoardLine(
         name=home.name,
-        url=reverse("register:home", args=[home.pk]) if links_home_page else "",
+        url=home_url(home.pk) if home_url else "",
         town=home.town,
         suspended=not row.admissions_open,
         free_now=len(row.free_now),
@@ -83,7 +83,9 @@ def _board_line(row: selectors.BoardRow, links_home_page: bool) -> BoardLine:
         restrictions=row.restrictions,
         takes=f"{home.get_accepts_display()}, {home.age_min}\u2013{home.age_max}",
         distance=row.distance_miles,  # type: ignore[arg-type]
-        confirmation=capfirst(confirmation.words) if confirmation else "",
+        confirmation=confirmation.words[:1].upper() + confirmation.words[1:]
+        if confirmation
+        else "",
         out_of_date=bool(confirmation and confirmation.out_of_date),
         confirmed_at=f"{confirmed.day} {confirmed:%b %Y %H:%M}" if confirmed else "",
         confirmed_sort=confirmed.isoformat() if confirmed else "",
@@ -104,7 +106,11 @@ def board(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     # A home's name links to its register page only for those who may open it.
-    links_home_page = user_can(request.user, "register.confirmations.view")
+    home_url = (
+        address_of_each("register:home")
+        if user_can(request.user, "register.confirmations.view")
+        else None
+    )
     return render(
         request,
         "register/board.html",
@@ -115,7 +121,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "current_sort": board.filters.sort,
             "page": board.page,
             "query": query.urlencode(),
-            "lines": [_board_line(row, links_home_page) for row in board.rows],
+            "lines": [_board_line(row, home_url) for row in board.rows],
         },
     )
 
