@@ -547,7 +547,7 @@ def vacancy_board_for(
     confirmed = _last_confirmations(ids, today)
     beds: dict[int, list[BoardBed]] = defaultdict(list)
     held: dict[int, int] = defaultdict(int)
-    for home_id, status, *bed in (
+    for home_id, status, available_from, restriction, restriction_sex in (
         Vacancy.objects.filter(home_id__in=ids)
         .filter(
             Q(status=VacancyStatus.HELD)
@@ -559,7 +559,7 @@ def vacancy_board_for(
         if status == VacancyStatus.HELD:
             held[home_id] += 1
         else:
-            beds[home_id].append(BoardBed(*bed))
+            beds[home_id].append(BoardBed(available_from, restriction, restriction_sex))
     prices: dict[int, Decimal] = {}
     if show_prices:
         prices = dict(
