@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -23,6 +21,7 @@ from swc.organisations.access import requires
 from swc.organisations.policy import user_can
 from swc.web.addresses import address_of_each
 
+from .board_rows import board_rows
 from .forms import BoardFilterForm, DayForm, ProfileForm, RegisterForm, VacancyForm
 
 
@@ -42,56 +41,6 @@ def _error_show(form: forms.Form, error: ServiceError) -> None:
 
 
 # --- the national vacancy board ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BoardLine:
-    """One home's row of the board page with every text worked out once: the template only
-    places them (per-row includes, filters and lookups were most of the page's time)."""
-
-    name: str
-    url: str  # its register page, or "" for those who may not open it
-    town: str
-    suspended: bool
-    free_now: int
-    free_soon: list[str]  # "from 9 Dec", a bed each
-    soonest_sort: str  # the first of those as 2026-12-09, for sorting in the browser
-    restrictions: list[str]
-    takes: str
-    distance: int | None
-    confirmation: str
-    out_of_date: bool
-    confirmed_at: str  # "6 Dec 2026 07:20", local time
-    confirmed_sort: str
-    held: int
-    price: str
-
-
-def _board_line(row: selectors.BoardRow, home_url: Callable[[int], str] | None) -> BoardLine:
-    home = row.home
-    confirmed = row.last_confirmed_at.astimezone(clock.LONDON) if row.last_confirmed_at else None
-    later = [bed.available_from for bed in row.free_later]
-    confirmation = row.confirmation
-    return BoardLine(
-        name=home.name,
-        url=home_url(home.pk) if home_url else "",
-        town=home.town,
-        suspended=not row.admissions_open,
-        free_now=len(row.free_now),
-        free_soon=[f"from {day.day} {day:%b}" for day in later],
-        soonest_sort=later[0].isoformat() if later else "",
-        restrictions=row.restrictions,
-        takes=f"{home.get_accepts_display()}, {home.age_min}\u2013{home.age_max}",
-        distance=row.distance_miles,  # type: ignore[arg-type]
-        confirmation=confirmation.words[:1].upper() + confirmation.words[1:]
-        if confirmation
-        else "",
-        out_of_date=bool(confirmation and confirmation.out_of_date),
-        confirmed_at=f"{confirmed.day} {confirmed:%b %Y %H:%M}" if confirmed else "",
-        confirmed_sort=confirmed.isoformat() if confirmed else "",
-        held=row.held,
-        price="Not given" if row.price is None else f"\u00a3{row.price:,.2f}",
-    )
 
 
 @requires("vacancy_board.view")
@@ -121,7 +70,12 @@ def board(request: HttpRequest) -> HttpResponse:
             "current_sort": board.filters.sort,
             "page": board.page,
             "query": query.urlencode(),
-            "lines": [_board_line(row, home_url) for row in board.rows],
+            "rows": board_rows(
+                board.rows,
+                home_url=home_url,
+                show_distance=board.local_authority is not None,
+                show_prices=board.show_prices,
+            ),
         },
     )
 

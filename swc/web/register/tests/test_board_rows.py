@@ -108,3 +108,15 @@ def test_the_filter_lists_keep_the_choice_and_escape_every_name(client_for) -> N
     assert "govuk-select--error" in select.group(0)
     assert 'aria-describedby="id_need-error"' in select.group(0)
     assert 'id="id_need-error"' in page
+
+
+def test_every_text_of_a_row_is_escaped(client_for) -> None:
+    home = SecureHomeFactory(name='Oak & Ash <"Lodge">', town="Bishop's <Stortford>")
+    vacancy_make(home, restriction='<b>no</b> arson & "fire" risk')
+    page = client_for(user_with_role(Role.COORDINATOR)).get(reverse("register:board"))
+    html = page.content.decode()
+    assert "<b>" not in html and '<"Lodge">' not in html and "<Stortford>" not in html
+    row = _row(html, "Oak &amp; Ash &lt;&quot;Lodge&quot;&gt;")
+    assert f'href="/register/homes/{home.pk}/">Oak &amp; Ash &lt;&quot;Lodge&quot;&gt;</a>' in row
+    assert ">Bishop&#x27;s &lt;Stortford&gt;</span>" in row
+    assert ">&lt;b&gt;no&lt;/b&gt; arson &amp; &quot;fire&quot; risk</span>" in row
