@@ -31,7 +31,7 @@ from swc.core import clock
 from swc.core.errors import NotPermitted
 from swc.core.geography import distance_miles
 from swc.core.vocabulary import HomeAccepts, NeedOrRisk, Sex
-from swc.organisations.models import LocalAuthority
+from swc.organisations.models import LocalAuthority, OrganisationKind
 from swc.organisations.policy import ANY, principal_for, require, scopes_for, user_can
 
 from .models import (
@@ -463,15 +463,20 @@ def vacancy_board_for(
     today = clock.today()
     show_prices = prices_visible_for_every_home(user)
 
-    la_id = filters.local_authority_id
-    own_organisation_id = principal_for(user).organisation_id
-    if la_id is None and own_organisation_id is not None:
-        la_id = (
-            LocalAuthority.objects.filter(organisation_id=own_organisation_id)
-            .values_list("pk", flat=True)
+    principal = principal_for(user)
+    local_authority: LocalAuthority | None = None
+    if filters.local_authority_id is not None:
+        local_authority = LocalAuthority.objects.filter(pk=filters.local_authority_id).first()
+    elif (
+        principal.organisation_kind == OrganisationKind.LOCAL_AUTHORITY
+        and principal.organisation_id is not None
+    ):
+        # Only a local authority's own people have an authority to measure from.
+        local_authority = (
+            LocalAuthority.objects.filter(organisation_id=principal.organisation_id)
+            .order_by("name")
             .first()
         )
-    local_authority = LocalAuthority.objects.filter(pk=la_id).first() if la_id else None
 
     homes = SecureHome.objects.all()
     if filters.age is not None:
@@ -544,7 +549,7 @@ def vacancy_board_for(
         home_list = list(ordered)
 
     ids = [home.pk for home in home_list]
-    confirmed = _last_confirmations(ids, today)
+    confirmed = _confirmations_and_prices(ids, today, with_prices=show_prices)
     beds: dict[int, list[BoardBed]] = defaultdict(list)
     held: dict[int, int] = defaultdict(int)
     for home_id, status, available_from, restriction, restriction_sex in (
@@ -560,26 +565,16 @@ def vacancy_board_for(
             held[home_id] += 1
         else:
             beds[home_id].append(BoardBed(available_from, restriction, restriction_sex))
-    prices: dict[int, Decimal] = {}
-    if show_prices:
-        prices = dict(
-            HomeCommercialTerms.objects.filter(home_id__in=ids).values_list(
-                "home_id", "weekly_price_welfare"
-            )
-        )
-
     rows = [
         BoardRow(
             home=home,
             profile=home_profile_of(home),
-            last_confirmed_at=confirmed.get(home.pk, (None, None))[1],
+            last_confirmed_at=confirmed[home.pk][1],
             free_now=[b for b in beds[home.pk] if b.available_from <= today],
             free_later=[b for b in beds[home.pk] if b.available_from > today],
             held=held[home.pk] if show_prices else 0,
-            price=prices.get(home.pk),
-            confirmation=register_confirmation_age(
-                confirmed.get(home.pk, (None, None))[0], today, home.nation
-            ),
+            price=confirmed[home.pk][2],
+            confirmation=register_confirmation_age(confirmed[home.pk][0], today, home.nation),
             distance_miles=(
                 round(
                     distance_miles(
@@ -609,25 +604,26 @@ def vacancy_board_for(
     )
 
 
-def _last_confirmations(
-    home_ids: list[int], today: dt.date
-) -> dict[int, tuple[dt.date, dt.datetime]]:
-    """{home id: (day, time)} of each home's latest declaration up to today, for those with one.
+def _confirmations_and_prices(
+    home_ids: list[int], today: dt.date, *, with_prices: bool
+) -> dict[int, tuple[dt.date | None, dt.datetime | None, Decimal | None]]:
+    """{home id: (day, time, weekly price)}: each home's latest declaration up to today (None,
+    None if it never declared) and, ``with_prices`` (only for those who may see every home's
+    price), its price (None if it gave none).
 
-    One query of two numbers a home (``declarations_on`` reads whole declarations in two).
+    One query of three values a home (``declarations_on`` reads whole declarations in two).
     """
     latest = RegisterDeclaration.objects.filter(
         home=OuterRef("pk"), declared_on__lte=today
     ).order_by("-declared_on", "-declared_at", "-id")
-    rows = (
-        SecureHome.objects.filter(pk__in=home_ids)
-        .annotate(
-            on=Subquery(latest.values("declared_on")[:1]),
-            at=Subquery(latest.values("declared_at")[:1]),
-        )
-        .values_list("pk", "on", "at")
+    homes = SecureHome.objects.filter(pk__in=home_ids).annotate(
+        on=Subquery(latest.values("declared_on")[:1]),
+        at=Subquery(latest.values("declared_at")[:1]),
     )
-    return {pk: (on, at) for pk, on, at in rows if on is not None}
+    if with_prices:
+        rows = homes.values_list("pk", "on", "at", "commercial_terms__weekly_price_welfare")
+        return {pk: (on, at, price) for pk, on, at, price in rows}
+    return {pk: (on, at, None) for pk, on, at in homes.values_list("pk", "on", "at")}
 
 
 def _confirmation(
