@@ -39,7 +39,7 @@ from .models import (
     Placement,
     ResponseKind,
 )
-from .runs import candidate_json, exclusion_json
+from .runs import candidate_json, compact, exclusion_json
 from .selectors import child_profiles_of, home_profiles_for_matching
 
 SEED = 20260405
@@ -113,8 +113,10 @@ def _lists_load(demo: Any) -> int:
             referral=referral,
             run_at=at,
             weights=dataclasses.asdict(result.weights),
-            candidates=candidates,
-            exclusions=[exclusion_json(e) for e in result.exclusions if e.home_id not in sent_to],
+            candidates=compact(candidates),
+            exclusions=compact(
+                exclusion_json(e) for e in result.exclusions if e.home_id not in sent_to
+            ),
             selected_home_ids=sent_to,
             note=DEMO_NOTE,
             sent_at=at,

@@ -44,9 +44,11 @@ class MatchRun(models.Model):
     """One run of matching for a referral: the ranked list, exclusions, and what was sent.
 
     ``candidates`` and ``exclusions`` keep the whole explanation as it stood
-    (home ids, names, points, and the codes and facts behind every reason;
-    ``runs`` says the shape), so the list the authority was given can be
-    shown again exactly, whatever changes afterwards.
+    (home ids, names, points, and the codes and facts behind every reason),
+    so the list the authority was given can be shown again exactly, whatever
+    changes afterwards. They are stored column by column (``runs.compact``);
+    read them as rows, one dict a home, through ``candidate_rows`` and
+    ``exclusion_rows`` (``runs.expand``), never directly.
     """
 
     referral = models.ForeignKey(
@@ -57,8 +59,8 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     weights = models.JSONField(default=dict)
-    candidates = models.JSONField(default=_list_default)
-    exclusions = models.JSONField(default=_list_default)
+    candidates = models.JSONField(default=_list_default, encoder=runs.CompactEncoder)
+    exclusions = models.JSONField(default=_list_default, encoder=runs.CompactEncoder)
     # The shortlist as the coordinator adjusted it: SecureHome ids, in their order.
     selected_home_ids = models.JSONField(default=_list_default, blank=True)
     note = models.TextField(blank=True)
@@ -77,13 +79,32 @@ class MatchRun(models.Model):
     def policy_owner_id(self) -> int:
         return self.referral.local_authority.organisation_id
 
+    def _rows(self, field: str) -> list[dict[str, Any]]:
+        """A stored field as rows, expanded once for as long as the field holds the same value."""
+        stored = getattr(self, field)
+        cached = self.__dict__.get(f"_{field}_rows")
+        if cached is None or cached[0] is not stored:
+            cached = (stored, runs.expand(stored))
+            self.__dict__[f"_{field}_rows"] = cached
+        return cached[1]
+
+    @property
+    def candidate_rows(self) -> list[dict[str, Any]]:
+        """The homes that could take the child, best first, one dict a home (``runs``)."""
+        return self._rows("candidates")
+
+    @property
+    def exclusion_rows(self) -> list[dict[str, Any]]:
+        """The homes that cannot take the child, one dict a home (``runs``)."""
+        return self._rows("exclusions")
+
     def ranked_homes(self) -> list[runs.RankedHome]:
         """Every candidate, best first, with its reasons in words."""
-        return runs.ranked_homes_of(self.candidates, self.weights)
+        return runs.ranked_homes_of(self.candidate_rows, self.weights)
 
     def excluded_homes(self) -> list[runs.ExcludedHome]:
         """Every excluded home, with its reasons in words."""
-        return [runs.excluded_home_of(e) for e in self.exclusions]
+        return [runs.excluded_home_of(e) for e in self.exclusion_rows]
 
 
 class ListSending(models.Model):

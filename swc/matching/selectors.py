@@ -324,7 +324,7 @@ def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
         return None
     candidates: dict[int, tuple[dict[str, Any], dict[str, Any], dt.datetime]] = {}
     for sending in sendings:
-        by_home = {c["home_id"]: c for c in sending.run.candidates}
+        by_home = {c["home_id"]: c for c in sending.run.candidate_rows}
         for home_id in sending.home_ids:
             if home_id not in candidates and home_id in by_home:
                 candidates[home_id] = (by_home[home_id], sending.run.weights, sending.sent_at)
@@ -370,7 +370,7 @@ def shortlist_for(user: Any, referral: Referral) -> Shortlist | None:
     shared = any(s.exclusions_shared for s in sendings if s.run_id == latest.run_id)
     excluded = tuple(
         ListExcluded(home.name, home.reasons if shared else ())
-        for home in map(runs.excluded_home_of, latest.run.exclusions)
+        for home in map(runs.excluded_home_of, latest.run.exclusion_rows)
     )
     return Shortlist(
         referral=referral,

@@ -50,7 +50,7 @@ from .models import (
     Placement,
     ResponseKind,
 )
-from .runs import candidate_json, exclusion_json
+from .runs import candidate_json, compact, exclusion_json
 from .selectors import child_profile_of, home_profiles_for_matching
 
 NOT_COMPLETE_MESSAGE = (
@@ -86,8 +86,8 @@ def match_run(*, referral: Referral, by: Any) -> MatchRun:
             run_at=clock.now(),
             run_by=by,
             weights=dataclasses.asdict(result.weights),
-            candidates=[candidate_json(c) for c in result.candidates],
-            exclusions=[exclusion_json(e) for e in result.exclusions],
+            candidates=compact(map(candidate_json, result.candidates)),
+            exclusions=compact(map(exclusion_json, result.exclusions)),
         )
         candidates = len(result.candidates)
         # Freed while the collector is off: what is still alive when it comes back on is
@@ -126,7 +126,7 @@ def shortlist_send(
     require(by, "shortlist.send", referral)
     if referral.status not in SEARCHABLE:
         raise ServiceError(NOT_COMPLETE_MESSAGE, code="not_complete")
-    candidate_ids = [c["home_id"] for c in run.candidates]
+    candidate_ids = [c["home_id"] for c in run.candidate_rows]
     if every_home_with_bed:
         chosen = candidate_ids
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from swc.homes.models import Vacancy, VacancyStatus
 from swc.homes.selectors import home_price_for
 from swc.homes.services import vacancy_hold
 from swc.homes.tests.factories import price_set
+from swc.matching import runs
 from swc.matching.models import (
     HomeExclusion,
     HomeResponse,
@@ -22,6 +24,9 @@ from swc.matching.models import (
     OfferStatus,
     Placement,
 )
+from swc.matching.runs import candidate_json, exclusion_json
+from swc.matching.scoring import match_referral
+from swc.matching.selectors import child_profile_of, home_profiles_for_matching
 from swc.matching.services import (
     NOT_COMPLETE_MESSAGE,
     home_response_record,
@@ -97,6 +102,50 @@ def _offer(referral, home, *, by=None) -> Offer:  # type: ignore[no-untyped-def]
 # --- match -----------------------------------------------------------------------------
 
 
+def test_a_run_read_back_from_the_database_gives_the_rows_a_fresh_match_makes(coordinator, la):
+    home_make(name="Good Home", profile={"specialist_support": ["self_harm"]})
+    home_make(name="Group Home", profile={"current_group_needs": ["going_missing"]})
+    home_make(name="Full Home", beds=0)
+    home_make(name="Boys Home", accepts="boys")
+    referral = complete_referral(local_authority=la)
+    run = match_run(referral=referral, by=coordinator)
+    fresh = match_referral(
+        child_profile_of(Referral.objects.get(pk=referral.pk), TODAY),
+        home_profiles_for_matching(),
+        TODAY,
+    )
+
+    stored = MatchRun.objects.get(pk=run.pk)
+    assert stored.candidates["v"] == stored.exclusions["v"] == runs.COMPACT  # not a dict a home
+    # Through JSON, as the rows a run kept before it was stored column by column.
+    assert stored.candidate_rows == json.loads(
+        json.dumps(list(map(candidate_json, fresh.candidates)))
+    )
+    assert stored.exclusion_rows == json.loads(
+        json.dumps(list(map(exclusion_json, fresh.exclusions)))
+    )
+    assert [(h.name, h.score) for h in stored.ranked_homes()] == [
+        (c.name, c.score) for c in fresh.candidates
+    ]
+    assert [h.name for h in stored.ranked_homes()] == ["Good Home", "Group Home"]
+
+
+def test_a_run_stored_one_dict_a_home_reads_as_it_did(coordinator, la):
+    referral = complete_referral(local_authority=la)
+    old = MatchRun.objects.create(
+        referral=referral,
+        run_at=NOW,
+        weights={"distance": 30.0},
+        candidates=[{"home_id": 7, "name": "Old House", "score": 55.0, "parts": []}],
+        exclusions=[{"home_id": 8, "name": "Old Full House", "why": [["no_bed"]]}],
+    )
+    stored = MatchRun.objects.get(pk=old.pk)
+    assert [(h.name, h.score, h.parts) for h in stored.ranked_homes()] == [("Old House", 55.0, ())]
+    assert [(e.name, e.reasons) for e in stored.excluded_homes()] == [
+        ("Old Full House", ("No free welfare bed on the register",))
+    ]
+
+
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.INFORMATION_REQUESTED])
 def test_a_referral_that_is_not_complete_cannot_be_matched(coordinator, la, status) -> None:
     referral = ReferralFactory(local_authority=la, status=status)
@@ -116,7 +165,7 @@ def test_match_run_ranks_candidates_and_explains_exclusions(coordinator, la) -> 
 
     run = match_run(referral=referral, by=coordinator)
 
-    assert [c["name"] for c in run.candidates] == ["Good Home"]
+    assert [c["name"] for c in run.candidate_rows] == ["Good Home"]
     (candidate,) = run.ranked_homes()
     assert candidate.score == round(sum(p.points for p in candidate.parts), 1)
     assert [p.name for p in candidate.parts] == [

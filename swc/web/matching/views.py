@@ -60,9 +60,9 @@ def _run_shown(request: HttpRequest, run: MatchRun | None) -> dict[str, Any]:
     """The page's share of a run: one page of ranked homes, exclusions grouped by reason."""
     if run is None:
         return {}
-    page = Paginator(run.candidates, RANKED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(run.candidate_rows, RANKED_PAGE_SIZE).get_page(request.GET.get("page"))
     start = (page.number - 1) * RANKED_PAGE_SIZE
-    groups = runs.exclusions_grouped(run.exclusions)
+    groups = runs.exclusions_grouped(run.exclusion_rows)
     opened = request.GET.get("reason")
     query = request.GET.copy()
     query.pop("page", None)
@@ -70,7 +70,7 @@ def _run_shown(request: HttpRequest, run: MatchRun | None) -> dict[str, Any]:
         "page": page,
         "query": query.urlencode(),
         "ranked": runs.ranked_homes_of(
-            run.candidates, run.weights, start, start + RANKED_PAGE_SIZE
+            run.candidate_rows, run.weights, start, start + RANKED_PAGE_SIZE
         ),
         "groups": groups,
         "opened_reason": opened if any(g.code == opened for g in groups) else None,
@@ -84,7 +84,7 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral(request, pk, "match.run")
     run = selectors.match_run_latest_for(request.user, referral)
     form: forms.Form | None = None
-    send_form = SendForm(candidates=run.candidates if run else [])
+    send_form = SendForm(candidates=run.candidate_rows if run else [])
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -95,7 +95,7 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
             if action in ("send", "send_all"):
                 if run is None:
                     raise Http404
-                send_form = SendForm(request.POST, candidates=run.candidates)
+                send_form = SendForm(request.POST, candidates=run.candidate_rows)
                 form = send_form
                 if send_form.is_valid():
                     services.shortlist_send(

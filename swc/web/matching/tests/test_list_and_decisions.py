@@ -658,7 +658,7 @@ def test_why_a_home_could_suit_never_gives_a_caution_as_a_reason(client_for, sce
         profile={"current_group_needs": ["going_missing"]},
     )
     run = match_run(referral=scene["referral"], by=scene["coordinator"])
-    group_home = next(c for c in run.candidates if c["name"] == "Group Home")
+    group_home = next(c for c in run.candidate_rows if c["name"] == "Group Home")
     shortlist_send(run=run, by=scene["coordinator"], home_ids=[group_home["home_id"]])
     referrer = user_with_role(Role.REFERRER, scene["la"].organisation)
     text = client_for(referrer).get(f"/matching/referrals/{scene['referral'].pk}/list/")
