@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -198,12 +200,26 @@ class QuickSelect(forms.Select):
         )
 
 
+class _AuthorityChoices(ModelChoiceIterator):
+    """The authorities to choose from as (number, "Name (code)", as ``LocalAuthority`` names
+    itself) read as two columns: 153 model objects were most of the filter form's time."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, code in self.queryset.values_list("pk", "name", "dfe_la_code"):
+            yield (pk, f"{name} ({code})")
+
+
+class _AuthorityField(forms.ModelChoiceField):
+    iterator = _AuthorityChoices
+
+
 class BoardFilterForm(GovukFormMixin, forms.Form):
-    local_authority = forms.ModelChoiceField(
+    local_authority = _AuthorityField(
         label="Distance from",
         required=False,
-        # Only what an option shows (its name and code) is read.
-        queryset=LocalAuthority.objects.only("name", "dfe_la_code").order_by("name"),
+        queryset=LocalAuthority.objects.order_by("name"),
         empty_label="Your authority (or none)",
         widget=QuickSelect,
     )
