@@ -303,7 +303,8 @@ def referral_urgency(referral: UrgencyFields) -> Urgency:
 
 
 def _triage_row(referral: Referral, now: dt.datetime, urgency: Urgency | None = None) -> TriageRow:
-    urgency = urgency or referral_urgency(referral)
+    if urgency is None:
+        urgency = referral_urgency(referral)
     remaining = urgency.remaining(now)
     due = referral_list_due_at(referral)
     return TriageRow(
@@ -358,8 +359,9 @@ def referral_triage_page_for(
 
     The order is ``referral_urgency``'s (deadlines.urgency_of, the one rule), worked
     out from the six columns it reads, for every open referral; only the page's
-    referrals are then read in full. A deadline in SQL would be a second copy of
-    the rule (the start of a hearing day in London, across clock changes).
+    referrals are then read, with the columns their rows show. A deadline in SQL
+    would be a second copy of the rule (the start of a hearing day in London, across
+    clock changes).
     """
     require(user, "referral.triage")
     now = now or clock.now()
