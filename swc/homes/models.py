@@ -266,7 +266,14 @@ class Vacancy(TimestampedModel):
     class Meta:
         ordering = ["available_from", "id"]
         verbose_name_plural = "vacancies"
-        indexes = [models.Index(fields=["status", "home", "available_from"])]
+        indexes = [
+            # The board counts and lists each home's free beds, for a child of one sex too,
+            # from this index alone (without restriction_sex every bed was looked up).
+            models.Index(
+                fields=["status", "home", "available_from", "restriction_sex"],
+                name="vacancy_status_home_from_sex",
+            )
+        ]
         constraints = [
             # A referral holds at most one bed at a time.
             models.UniqueConstraint(

@@ -498,6 +498,9 @@ def vacancy_board_for(
     # home with every bed: a page of 50 homes sorted by name touches only its own beds.
     free = Vacancy.objects.filter(status=VacancyStatus.FREE).filter(_beds_suiting(filters.sex))
     free_of_home = free.filter(home=OuterRef("pk"))
+    # The totals count the free beds of the homes the filters leave; "only homes with a free
+    # bed" leaves out none that has one, so they need not ask it again for every bed.
+    counted = homes
     if filters.free_only:
         homes = homes.filter(Exists(free_of_home))
 
@@ -537,7 +540,7 @@ def vacancy_board_for(
         # Every free bed belongs to some home: unless the homes are narrowed, no need to ask
         # which (the IN looks each home up: 2.5 ms against 0.7 ms at 12,000 beds).
         narrowed = filters.age is not None or filters.sex or filters.need or filters.open_only
-        totals = (free.filter(home__in=homes) if narrowed else free).aggregate(
+        totals = (free.filter(home__in=counted) if narrowed else free).aggregate(
             now=Count("pk", filter=Q(available_from__lte=today)),
             later=Count("pk", filter=Q(available_from__gt=today)),
         )
