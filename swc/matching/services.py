@@ -50,7 +50,7 @@ from .models import (
     Placement,
     ResponseKind,
 )
-from .runs import candidate_json, compact, exclusion_json
+from .runs import candidates_compact, compact, exclusion_json
 from .selectors import child_profile_of, home_profiles_for_matching
 
 NOT_COMPLETE_MESSAGE = (
@@ -86,7 +86,7 @@ def match_run(*, referral: Referral, by: Any) -> MatchRun:
             run_at=clock.now(),
             run_by=by,
             weights=dataclasses.asdict(result.weights),
-            candidates=compact(map(candidate_json, result.candidates)),
+            candidates=candidates_compact(result.candidates),
             exclusions=compact(map(exclusion_json, result.exclusions)),
         )
         candidates = len(result.candidates)

@@ -390,6 +390,9 @@ def test_a_compact_run_shows_the_same_homes_and_reasons_as_the_full_rows(
     full_candidates = json.loads(json.dumps([runs.candidate_json(c) for c in result.candidates]))
     full_exclusions = json.loads(json.dumps([runs.exclusion_json(e) for e in result.exclusions]))
     candidates = runs.expand(_stored(runs.candidate_json(c) for c in result.candidates))
+    # What a match stores, built a column at a time, is the compact of the same rows.
+    direct = runs.candidates_compact(result.candidates)
+    assert json.dumps(direct) == json.dumps(runs.compact(full_candidates))
     exclusions = runs.expand(_stored(runs.exclusion_json(e) for e in result.exclusions))
 
     assert runs.ranked_homes_of(candidates, WEIGHTS) == runs.ranked_homes_of(
