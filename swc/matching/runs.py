@@ -8,10 +8,12 @@ result, so the list shown again is the list given.
 
 A run keeps its rows column by column (``compact``): one list per attribute,
 dates as days from the first, lists of codes as bit masks, a reason as the
-number of its code and its facts' values. At 3,000 homes that is a third of
-the JSON the rows make one dict a home, and PostgreSQL parses it into jsonb
-in a third of the time. ``expand`` gives back the very same dicts, so
-everything below reads rows, whichever shape a run was stored in.
+number of its code and its facts' values; names are kept, so the list
+shows again as it stood whatever is renamed. At 3,000 homes that is 214 KB
+where one dict a home made 694 KB, and storing it on PostgreSQL (parsed into
+jsonb by the server) takes half the time. ``expand`` gives back the very
+same dicts, so everything below reads rows, whichever shape a run was
+stored in.
 
 Runs stored before are lists of those dicts and ``expand`` returns them as
 they are: runs kept with sentences (each part's label and reason as text,
@@ -148,7 +150,7 @@ COMPACT = 2  # the version of the shape ``compact`` writes
 
 
 class CompactEncoder(json.JSONEncoder):
-    """JSON without the space after each comma and colon: a sixth of a compact run."""
+    """JSON without the space after each comma and colon: an eighth of a compact run."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
