@@ -494,8 +494,8 @@ def vacancy_board_for(
     if filters.open_only:
         homes = homes.filter(HomeProfile.admissions_open_filter(today))
     # The beds the board counts: free, and (with a sex given) open to that child. Each home's
-    # are read through the index on (status, home, available_from), never by grouping every
-    # home with every bed: a page of 50 homes sorted by name touches only its own beds.
+    # are read through the index on (status, home, available_from, restriction_sex), never by
+    # grouping every home with every bed: a page sorted by name touches only its own beds.
     free = Vacancy.objects.filter(status=VacancyStatus.FREE).filter(_beds_suiting(filters.sex))
     free_of_home = free.filter(home=OuterRef("pk"))
     # The totals count the free beds of the homes the filters leave; "only homes with a free

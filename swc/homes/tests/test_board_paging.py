@@ -146,3 +146,32 @@ def test_a_board_page_costs_the_same_queries_for_5_homes_or_120(coordinator) -> 
     few = [queries(sort) for sort in sorts]
     add(5, 115)
     assert [queries(sort) for sort in sorts] == few
+
+
+def test_counts_and_totals_take_only_the_beds_the_filters_leave(coordinator) -> None:
+    """A: three beds now (two for boys). B: a girls' bed now, one from Thursday. C: none."""
+    a = SecureHomeFactory(name="A Home", accepts="boys and girls", age_min=10, age_max=17)
+    b = SecureHomeFactory(name="B Home", accepts="boys and girls", age_min=10, age_max=13)
+    SecureHomeFactory(name="C Home", accepts="boys and girls", age_min=14, age_max=17)
+    vacancy_make(a)
+    vacancy_make(a, restriction_sex="male")
+    vacancy_make(a, restriction_sex="male")
+    vacancy_make(b, restriction_sex="female")
+    vacancy_make(b, available_from=dt.date(2026, 3, 12))
+
+    def board(**filters: object):  # type: ignore[no-untyped-def]
+        return vacancy_board_for(coordinator, BoardFilters(**filters), page=1)  # type: ignore[arg-type]
+
+    def seen(**filters: object) -> tuple[list[str], int, int, int]:
+        shown = board(**filters)
+        return _names(shown), shown.count, shown.free_now_total, shown.free_later_total
+
+    assert seen(sort="free_now") == (["A Home", "B Home", "C Home"], 3, 4, 1)
+    # For a girl A has one bed now, as B has, and B one more from Thursday: B first.
+    assert seen(sort="free_now", sex="female") == (["B Home", "A Home", "C Home"], 3, 2, 1)
+    assert seen(sort="soonest", sex="female", free_only=True) == (["A Home", "B Home"], 2, 2, 1)
+    # Aged 15: A and C take them; B's beds are not counted.
+    assert seen(age=15) == (["A Home", "C Home"], 2, 3, 0)
+    assert seen(age=15, free_only=True) == (["A Home"], 1, 3, 0)
+    row = board(sex="female").rows[1]
+    assert (row.home.name, len(row.free_now), len(row.free_later)) == ("B Home", 1, 1)
