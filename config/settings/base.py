@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Secure Welfare Coordination API",
     "DESCRIPTION": "Referrals, vacancies and national data for secure welfare placements.",
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI and Redoc are served from our own static files (no CDN, CSP-friendly).
     "SWAGGER_UI_DIST": "SIDECAR",

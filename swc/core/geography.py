@@ -13,6 +13,7 @@ import numpy as np
 
 # The mean Earth radius (IUGG), 6,371.0088 km, in statute miles.
 EARTH_RADIUS_MILES = 3958.7613
+KM_PER_MILE = 1.609344  # the international mile, exactly
 
 
 def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

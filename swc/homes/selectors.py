@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Cos, Radians, Sin
 
 from swc.core import clock
 from swc.core.errors import NotPermitted
-from swc.core.geography import distance_miles
+from swc.core.geography import KM_PER_MILE, distance_miles
 from swc.core.vocabulary import HomeAccepts, NeedOrRisk, Sex
 from swc.organisations.models import LocalAuthority, OrganisationKind
 from swc.organisations.policy import ANY, principal_for, require, scopes_for, user_can
@@ -340,7 +340,8 @@ class BoardRow:
     free_now: list[BoardBed] = field(default_factory=list)
     free_later: list[BoardBed] = field(default_factory=list)
     held: int = 0
-    distance_miles: float | None = None
+    distance_miles: float | None = None  # whole miles, as the board shows it
+    distance_km: float | None = None  # to a tenth, for the API's v1 field
     price: Decimal | None = None
     confirmation: ConfirmationAge | None = None
 
@@ -578,21 +579,18 @@ def vacancy_board_for(
             held=held[home.pk] if show_prices else 0,
             price=confirmed[home.pk][2],
             confirmation=register_confirmation_age(confirmed[home.pk][0], today, home.nation),
-            distance_miles=(
-                round(
-                    distance_miles(
-                        local_authority.latitude,
-                        local_authority.longitude,
-                        home.latitude,
-                        home.longitude,
-                    )
-                )
-                if local_authority
-                else None
-            ),
         )
         for home in home_list
     ]
+    if local_authority is not None:
+        for row in rows:
+            miles = distance_miles(
+                local_authority.latitude,
+                local_authority.longitude,
+                row.home.latitude,
+                row.home.longitude,
+            )
+            row.distance_miles, row.distance_km = round(miles), round(miles * KM_PER_MILE, 1)
     return VacancyBoard(
         rows,
         local_authority,

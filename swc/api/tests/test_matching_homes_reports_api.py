@@ -142,6 +142,18 @@ def test_the_board_shows_prices_to_the_unit_only(scene) -> None:
     )
 
 
+def test_the_board_gives_an_authority_each_homes_distance_in_miles(scene) -> None:
+    # The authority's centre is at 52.1 N 1.4 W, the homes at 52.0 N 1.5 W (the factory's):
+    # 0.1 degree of latitude is 6.91 miles, 0.1 degree of longitude at 52 N is 4.25 miles,
+    # so about 8.1 miles (13.1 km) as the crow flies; the board shows whole miles.
+    rows = {r["id"]: r for r in scene["referrer"].get("/api/v1/homes/").json()}
+    assert rows[scene["home"].pk]["distance_miles"] == 8
+    assert rows[scene["home"].pk]["distance_km"] == pytest.approx(13.1, abs=0.1)
+    # The unit is not anywhere in particular: no distance.
+    unit_rows = scene["unit"].get("/api/v1/homes/").json()
+    assert {(r["distance_miles"], r["distance_km"]) for r in unit_rows} == {(None, None)}
+
+
 def test_a_home_declares_its_own_register_and_nobody_elses(scene) -> None:
     home, other = scene["home"], scene["other_home"]
     declaration_make(home, approved=8, staffed=6)

@@ -47,7 +47,17 @@ class BoardRowSerializer(serializers.Serializer):
     soonest = serializers.DateField(allow_null=True)
     restrictions = serializers.ListField(child=serializers.CharField())
     last_confirmed_at = UtcDateTimeField(allow_null=True)
-    distance_km = serializers.FloatField(allow_null=True)
+    distance_km = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "Straight-line distance from the calling local authority's centre, in km to "
+            "a tenth; null for callers who are not a local authority."
+        ),
+    )
+    distance_miles = serializers.IntegerField(
+        allow_null=True,
+        help_text="The same distance in whole miles, as the board shows it (added in 1.1.0).",
+    )
     weekly_price = serializers.DecimalField(
         source="price",
         max_digits=10,
