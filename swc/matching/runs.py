@@ -10,10 +10,9 @@ A run keeps its rows column by column (``compact``): one list per attribute,
 dates as days from the first, lists of codes as bit masks, a reason as the
 number of its code and its facts' values; names are kept, so the list
 shows again as it stood whatever is renamed. At 3,000 homes that is 214 KB
-where one dict a home made 694 KB, and storing it on PostgreSQL (parsed into
-jsonb by the server) takes half the time. ``expand`` gives back the very
-same dicts, so everything below reads rows, whichever shape a run was
-stored in.
+where one dict a home made 694 KB (PostgreSQL keeps it as ``json`` text, see
+``models.RunRowsField``). ``expand`` gives back the very same dicts, so
+everything below reads rows, whichever shape a run was stored in.
 
 Runs stored before are lists of those dicts and ``expand`` returns them as
 they are: runs kept with sentences (each part's label and reason as text,
