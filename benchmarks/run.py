@@ -560,7 +560,7 @@ def report() -> None:
         lines.append(
             f"\nLoad average (1, 5, 15 min) {before[0]:.1f} / {before[1]:.1f} / {before[2]:.1f} "
             f"at the start, {after[0]:.1f} / {after[1]:.1f} / {after[2]:.1f} at the end "
-            "(above 2 on 2 cores: the machine was shared while measuring)."
+            "(the bench's own server and load generator raise it to about 4 while measuring)."
         )
         lines += targets(r)
         lines += [
