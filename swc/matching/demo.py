@@ -103,12 +103,14 @@ def _lists_load(demo: Any) -> int:
         if not sent_to:
             continue
         at = referral.list_provided_at
-        result = scoring.match_referral(child, homes, at.astimezone(clock.LONDON).date())
+        day = at.astimezone(clock.LONDON).date()
+        result = scoring.match_referral(child, homes, day)
         candidates = [candidate_json(c) for c in result.candidates]
         ranked = {c["home_id"] for c in candidates}
         for home in homes:
             if home.home_id in sent_to and home.home_id not in ranked:
-                candidates.append(_sent_unranked(child, home))
+                candidates.append(_sent_unranked(child, home, day, result.weights))
+        candidates.sort(key=lambda c: (-c["score"], c["name"], c["home_id"]))  # as ranked
         run = MatchRun.objects.create(
             referral=referral,
             run_at=at,
@@ -128,15 +130,27 @@ def _lists_load(demo: Any) -> int:
     return made
 
 
-def _sent_unranked(child: scoring.ChildProfile, home: scoring.HomeProfile) -> dict[str, Any]:
-    return {
-        "home_id": home.home_id,
-        "name": home.name,
-        "distance_miles": distance_miles(
-            child.latitude, child.longitude, home.latitude, home.longitude
-        ),
-        "parts": [],
-    }
+def _sent_unranked(
+    child: scoring.ChildProfile, home: scoring.HomeProfile, day: dt.date, weights: scoring.Weights
+) -> dict[str, Any]:
+    """A home the demo's story sent the list to that today's register would not rank (its
+    bed has gone since; the story has it answer "no bed after all"), scored as it stood
+    the day the list went, with a bed free that day, as a real run would have kept it."""
+    miles = distance_miles(child.latitude, child.longitude, home.latitude, home.longitude)
+    bed = scoring.Bed(bed_id=0, available_from=day)
+    parts = scoring.score_parts(child, home, bed, miles, day, weights)
+    row = candidate_json(
+        scoring.Candidate(
+            home_id=home.home_id,
+            name=home.name,
+            score=round(sum(part.points for part in parts), 1),
+            parts=parts,
+            bed=bed,
+            distance_miles=round(miles, 1),
+        )
+    )
+    row["bed_id"] = None  # the bed is no longer on the register
+    return row
 
 
 def _one_load(

@@ -83,6 +83,12 @@ def test_every_demo_list_provided_shows_the_homes_it_was_sent_to() -> None:
             sent = {share.home_organisation.secure_home.name for share in referral.shares.all()}
             assert {home.name for home in shortlist.homes} == sent, referral.reference
             assert all(home.distance_miles is not None for home in shortlist.homes)
+            # Every home as a real run keeps it (a home the story sent but today's register
+            # would not rank included): a score and its parts, best first.
+            ranked = referral.match_runs.order_by("-run_at").first().ranked_homes()
+            assert all(home.score is not None and home.parts for home in ranked)
+            scores = [home.score for home in ranked]
+            assert scores == sorted(scores, reverse=True), referral.reference
             assert shortlist.sendings[0].note
         with_homes = provided.filter(status=Status.WITH_HOMES).first()
         assert with_homes is not None
