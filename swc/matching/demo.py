@@ -138,17 +138,7 @@ def _sent_unranked(
     the day the list went, with a bed free that day, as a real run would have kept it."""
     miles = distance_miles(child.latitude, child.longitude, home.latitude, home.longitude)
     bed = scoring.Bed(bed_id=0, available_from=day)
-    parts = scoring.score_parts(child, home, bed, miles, day, weights)
-    row = candidate_json(
-        scoring.Candidate(
-            home_id=home.home_id,
-            name=home.name,
-            score=round(sum(part.points for part in parts), 1),
-            parts=parts,
-            bed=bed,
-            distance_miles=round(miles, 1),
-        )
-    )
+    row = candidate_json(scoring.candidate_scored(child, home, bed, miles, day, weights))
     row["bed_id"] = None  # the bed is no longer on the register
     return row
 

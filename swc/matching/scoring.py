@@ -394,6 +394,26 @@ def score_parts(
     return (distance, support, fit, before, soon)
 
 
+def candidate_scored(
+    child: ChildProfile,
+    home: HomeProfile,
+    bed: Bed,
+    miles: float,
+    today: dt.date,
+    weights: Weights = WEIGHTS,
+) -> Candidate:
+    """A home that passed the hard constraints, with its soft factors scored for ``bed``."""
+    parts = score_parts(child, home, bed, miles, today, weights)
+    return Candidate(
+        home_id=home.home_id,
+        name=home.name,
+        score=_round(sum(p.points for p in parts)),
+        parts=parts,
+        bed=bed,
+        distance_miles=round(miles, 1),
+    )
+
+
 def match_referral(
     child: ChildProfile,
     homes: Iterable[HomeProfile],
@@ -419,16 +439,6 @@ def match_referral(
         if reasons or bed is None:
             exclusions.append(Exclusion(home.home_id, home.name, tuple(reasons)))
             continue
-        parts = score_parts(child, home, bed, distance, today, weights)
-        candidates.append(
-            Candidate(
-                home_id=home.home_id,
-                name=home.name,
-                score=_round(sum(p.points for p in parts)),
-                parts=parts,
-                bed=bed,
-                distance_miles=round(distance, 1),
-            )
-        )
+        candidates.append(candidate_scored(child, home, bed, distance, today, weights))
     candidates.sort(key=lambda c: (-c.score, c.name, c.home_id))
     return MatchResult(child.referral_id, tuple(candidates), tuple(exclusions), weights)
