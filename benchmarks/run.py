@@ -369,7 +369,6 @@ def prepare(databases: list[Database]) -> None:
 
 
 def run(kind: str, database: Database | None = None) -> None:
-    bytecode_compile()
     database = database or Database(kind)
     load_before = os.getloadavg()
     results: dict[str, Any] = {"database": kind, "version": database.version(), "scale": SCALE}
@@ -671,6 +670,7 @@ if __name__ == "__main__":
     elif options.all:
         everything()
     elif options.database:
+        bytecode_compile()
         run(options.database)
     else:
         parser.error("--all, --database or --report")
